@@ -1,0 +1,77 @@
+# Two commands: `make run` serves the demo registry; `make test` runs the whole suite.
+# Both set everything up first (virtualenv, pinned dependencies, front-end assets).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+SDG_DIR ?= ../shared/data/sdg
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export FLASK_APP := wsgi.py
+
+.PHONY: setup run db test test-sqlite test-postgres lint format messages clean
+
+setup: $(VENV)/.installed static/vendor/htmx.min.js
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Front-end assets come from the npm registry at setup and are served from static/vendor/.
+static/vendor/htmx.min.js: node_modules/.installed
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+db: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask taxonomy sync
+	@if [ -d "$(SDG_DIR)" ]; then $(BIN)/flask frameworks import-sdg "$(SDG_DIR)"; \
+	else echo "SDG data not found at $(SDG_DIR): frameworks not imported"; fi
+	$(BIN)/flask seed-demo
+
+run: db
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+# The whole suite on SQLite (browser tests included), then again on PostgreSQL.
+# A part that cannot run is said loudly; with CI=true it is a failure.
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: setup
+	@echo "== Suite on SQLite, with the browser tests"
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -p no:cacheprovider
+
+test-postgres: setup
+	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1].replace('+psycopg', ''), connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
+		echo "== Suite on PostgreSQL ($(TEST_DATABASE_URL))"; \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest -p no:cacheprovider -m "not browser"; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "!! PostgreSQL is not reachable at $(TEST_DATABASE_URL): CI requires it"; exit 1; \
+	else \
+		echo "!! SKIPPED: the PostgreSQL run (no server at $(TEST_DATABASE_URL))"; \
+	fi
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract the strings marked for translation into messages.pot.
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o messages.pot .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache

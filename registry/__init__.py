@@ -1,0 +1,146 @@
+"""The Whole-of-Society Registry: ``create_app`` builds the application."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
+
+from registry import config as settings
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings from the environment, then ``config`` on top (tests)."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=True,
+    )
+    app.config.from_mapping(settings.load(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+
+    _init_extensions(app)
+    _init_request_hooks(app)
+    _init_templates(app)
+    _register_blueprints(app)
+
+    from registry import errors
+    from registry.cli import register_cli
+
+    errors.register(app)
+    register_cli(app)
+    return app
+
+
+def _select_locale() -> str | None:
+    from flask import current_app
+
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
+
+
+def _init_extensions(app: Flask) -> None:
+    # Imported here, not at the top: the submodule ``registry.htmx`` would shadow the
+    # extension of the same name in this package's namespace.
+    from registry import models  # noqa: F401 - every table known before migrations run
+    from registry.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    htmx.init_app(app)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+
+    from registry.auth.services import load_user, unauthorized
+
+    login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(unauthorized)
+
+
+def _init_request_hooks(app: Flask) -> None:
+    from registry.permissions import enforce_declared_permission
+
+    @app.before_request
+    def assign_request_id() -> None:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else secrets.token_hex(8)
+
+    app.before_request(enforce_declared_permission)
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if "request_id" in g:
+            headers["X-Request-ID"] = g.request_id
+        return response
+
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+
+def _init_templates(app: Flask) -> None:
+    from registry.admin.forms import ROLE_LABELS
+    from registry.permissions import can
+
+    app.jinja_env.globals.update(
+        can=can,
+        csrf_token=generate_csrf,
+        get_locale=get_locale,
+        role_label=ROLE_LABELS.get,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def _register_blueprints(app: Flask) -> None:
+    from registry.admin.views import bp as admin_bp
+    from registry.auth.views import bp as auth_bp
+    from registry.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")

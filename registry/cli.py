@@ -1,0 +1,84 @@
+"""Flask commands: create-admin, seed-demo, frameworks import-sdg, taxonomy sync."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.exc import IntegrityError
+
+from registry.extensions import db
+
+frameworks_cli = AppGroup("frameworks", help="Reference frameworks (SDGs, resolutions).")
+taxonomy_cli = AppGroup("taxonomy", help="Sectors, constituencies and GAP groups.")
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Administrator", show_default=True, help="Display name.")
+@with_appcontext
+def create_admin(email: str, name: str) -> None:
+    """Create an administrator account; the password is asked for, never an argument."""
+    from registry.auth.forms import PASSWORD_MAX, PASSWORD_MIN
+    from registry.auth.services import EmailTaken, register_user
+    from registry.models import Role
+
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise click.ClickException(
+            f"The password must be between {PASSWORD_MIN} and {PASSWORD_MAX} characters."
+        )
+    try:
+        user = register_user(name, email, password, role=Role.ADMIN)
+        db.session.commit()
+    except (EmailTaken, IntegrityError) as exc:
+        db.session.rollback()
+        raise click.ClickException(f"An account with the email {email} already exists.") from exc
+    click.echo(f"Administrator {user.email} created.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the demo registry of DOMAIN.md (idempotent; refused in production)."""
+    from registry.demo import DemoRefused, seed_demo
+
+    try:
+        summary = seed_demo()
+    except DemoRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(summary)
+
+
+@frameworks_cli.command("import-sdg")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def import_sdg_command(directory: Path) -> None:
+    """Load the SDG goals, targets and indicators (open-sdg YAML, six languages)."""
+    from registry.frameworks.sdg import SdgDataError
+    from registry.frameworks.services import import_sdg
+
+    try:
+        summary = import_sdg(directory)
+    except SdgDataError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(summary)
+
+
+@taxonomy_cli.command("sync")
+def sync_taxonomy_command() -> None:
+    """Write the sectors, constituencies and GAP mapping into their tables."""
+    from registry.taxonomy import VERSION, sync_taxonomy
+
+    changed = sync_taxonomy()
+    db.session.commit()
+    click.echo(f"Taxonomy {VERSION.isoformat()}: {'updated' if changed else 'already current'}.")
+
+
+def register_cli(app: Flask) -> None:
+    for command in (create_admin, seed_demo_command, frameworks_cli, taxonomy_cli):
+        app.cli.add_command(command)

@@ -1,0 +1,95 @@
+"""Settings read from the environment.
+
+SQLite under ``instance/`` is the embedded default; ``DATABASE_URL`` selects PostgreSQL
+(``postgresql+psycopg://…``). In production (``REGISTRY_ENV=production``) a missing
+``SECRET_KEY`` stops start-up; in development a key is generated once and kept in ``instance/``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong: start-up stops with this one-line message."""
+
+
+LANGUAGES = ["en"]  # source language; catalogues for the six UN languages come later
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_path: Path, production: bool) -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if production:
+        raise ConfigError("SECRET_KEY must be set when REGISTRY_ENV=production")
+    # Development only: one random key kept beside the database, so sessions survive restarts
+    # and every worker on this host agrees on it. Never a key written in the source.
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{instance_path / 'registry.db'}"
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("postgresql"):
+        # JIT adds tens of milliseconds to web queries and buys nothing at our row counts.
+        return {
+            "pool_pre_ping": True,
+            "connect_args": {"options": "-c jit=off"},
+        }
+    return {}
+
+
+def load(instance_path: str | os.PathLike) -> dict:
+    """Build the settings mapping for ``create_app`` from the environment."""
+    instance = Path(instance_path)
+    env = os.environ.get("REGISTRY_ENV", "development").strip().lower()
+    production = env == "production"
+    url = _database_url(instance)
+    return {
+        "REGISTRY_ENV": env,
+        "SECRET_KEY": _secret_key(instance, production),
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(url),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "LANGUAGES": LANGUAGES,
+        # Shared between workers: Redis in production; memory is only for one process.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
+        or os.environ.get("REDIS_URL")
+        or "memory://",
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "PER_PAGE": 25,
+    }

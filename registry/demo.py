@@ -1,0 +1,106 @@
+"""``flask seed-demo``: the small, realistic registry of DOMAIN.md, for newcomers and demos."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from registry import audit
+from registry.demo_data import COMMUNITY_DEMO_MEMBER_OF, RESOLUTIONS, STAKEHOLDERS
+from registry.extensions import db
+from registry.frameworks.services import import_resolution
+from registry.models import (
+    Constituency,
+    Membership,
+    Role,
+    Scale,
+    Stakeholder,
+    Status,
+    User,
+)
+from registry.models._base import utcnow
+from registry.passwords import hash_password
+from registry.taxonomy import sync_taxonomy
+
+# The README lists these; they exist only where seed-demo ran, never in production.
+DEMO_ACCOUNTS = [
+    ("admin@demo.example", "Demo Administrator", Role.ADMIN, "demo-admin-pass"),
+    ("officer@demo.example", "Demo Partnership Officer", Role.OFFICER, "demo-officer-pass"),
+    ("community@demo.example", "Demo Community Member", Role.COMMUNITY, "demo-community-pass"),
+]
+
+
+class DemoRefused(RuntimeError):
+    """The demo registry is never loaded into production."""
+
+
+def seed_demo() -> str:
+    """Load the demo registry; running it again changes nothing. The caller commits."""
+    if current_app.config["REGISTRY_ENV"] == "production":
+        raise DemoRefused("seed-demo refuses to run when REGISTRY_ENV=production.")
+    sync_taxonomy()
+    stakeholders, added = _stakeholders()
+    paragraphs = sum(
+        import_resolution(r["code"], r["year"], r["title"], r["paragraphs"])[0] for r in RESOLUTIONS
+    )
+    accounts = _accounts(stakeholders[COMMUNITY_DEMO_MEMBER_OF])
+    db.session.flush()
+    return (
+        f"Demo registry: {len(stakeholders)} stakeholders ({added} added), "
+        f"{len(RESOLUTIONS)} resolutions ({paragraphs} paragraphs added), "
+        f"{len(DEMO_ACCOUNTS)} demo accounts ({accounts} added)."
+    )
+
+
+def _stakeholders() -> tuple[dict[str, Stakeholder], int]:
+    constituencies = {c.code: c for c in db.session.scalars(select(Constituency))}
+    names = [entry["name"] for entry in STAKEHOLDERS]
+    existing = {
+        s.name: s
+        for s in db.session.scalars(
+            select(Stakeholder).where(Stakeholder.name.in_(names), Stakeholder.is_demo.is_(True))
+        )
+    }
+    # Spread the approval dates so "newest" on the home page reads like a living registry.
+    start = utcnow() - timedelta(days=len(STAKEHOLDERS))
+    added = 0
+    for day, entry in enumerate(STAKEHOLDERS):
+        if entry["name"] in existing:
+            continue
+        stakeholder = Stakeholder(
+            name=entry["name"],
+            acronym=entry["acronym"],
+            sector_code=entry["sector"],
+            country=entry["country"],
+            city=entry["city"],
+            scale=Scale(entry["scale"]),
+            website=entry["website"],
+            description=entry["description"],
+            constituencies=[constituencies[code] for code in entry["constituencies"]],
+            status=Status.APPROVED,
+            approved_at=start + timedelta(days=day),
+            is_demo=True,
+        )
+        db.session.add(stakeholder)
+        audit.record("stakeholder.created", stakeholder, after={"name": stakeholder.name})
+        existing[stakeholder.name] = stakeholder
+        added += 1
+    return existing, added
+
+
+def _accounts(community_org: Stakeholder) -> int:
+    added = 0
+    for email, name, role, password in DEMO_ACCOUNTS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = User(email=email, name=name, role=role, password_hash=hash_password(password))
+            db.session.add(user)
+            audit.record("user.registered", user, after={"email": email, "role": role.value})
+            added += 1
+        if role == Role.COMMUNITY and not any(
+            m.stakeholder_id == community_org.id for m in user.memberships
+        ):
+            db.session.add(Membership(user=user, stakeholder=community_org))
+    return added

@@ -1,0 +1,1 @@
+"""The home page: the registry at a glance."""

@@ -1,0 +1,80 @@
+"""Accounts: who logs in, with which role, acting for which stakeholders."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.extensions import db
+from registry.models._base import created_at_column
+
+if TYPE_CHECKING:
+    from registry.models.stakeholders import Stakeholder
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class Role(enum.StrEnum):
+    COMMUNITY = "community"
+    OFFICER = "officer"
+    ADMIN = "admin"
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased (see ``normalize_email``), so one address is one account.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=Role.COMMUNITY,
+    )
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = created_at_column()
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="Membership.id"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def is_member_of(self, stakeholder: Stakeholder) -> bool:
+        return any(m.stakeholder_id == stakeholder.id for m in self.memberships)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"
+
+
+class Membership(db.Model):
+    """A user may act for a stakeholder."""
+
+    __table_args__ = (UniqueConstraint("user_id", "stakeholder_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    stakeholder_id: Mapped[int] = mapped_column(ForeignKey("stakeholder.id"), index=True)
+    created_at: Mapped[datetime] = created_at_column()
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    stakeholder: Mapped[Stakeholder] = relationship(back_populates="memberships")
+
+    def __repr__(self) -> str:
+        return f"<Membership user={self.user_id} stakeholder={self.stakeholder_id}>"

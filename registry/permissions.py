@@ -1,0 +1,90 @@
+"""Roles and the one permission policy.
+
+``can(user, action, obj=None)`` is the only place a rule lives. Views declare the action they
+need with ``@requires``; templates ask ``can`` before showing a control; a request to a view
+that declares nothing is refused (deny by default, enforced in ``enforce_declared_permission``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from registry.extensions import login_manager
+from registry.models import Role
+
+# Endpoints that Flask itself registers, with the permission they need.
+BUILTIN_ENDPOINTS = {"static": "public"}
+
+
+def _authenticated(user: Any, obj: Any = None) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+def _has_role(*roles: Role) -> Callable[[Any, Any], bool]:
+    def rule(user: Any, obj: Any = None) -> bool:
+        return _authenticated(user) and user.role in roles
+
+    return rule
+
+
+RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "public": lambda user, obj=None: True,
+    "account.logout": _authenticated,
+    "users.manage": _has_role(Role.ADMIN),
+}
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """Whether ``user`` (perhaps anonymous) may do ``action`` (to ``obj``)."""
+    rule = RULES.get(action)
+    if rule is None:
+        return False
+    return rule(user, obj)
+
+
+def authorize(action: str, obj: Any = None) -> None:
+    """Stop the request unless the current user may do ``action`` to ``obj``."""
+    if can(current_user, action, obj):
+        return
+    if not current_user.is_authenticated:
+        # Anonymous: ask them to log in (Flask-Login's handler answers htmx and plain requests).
+        abort(login_manager.unauthorized())
+    abort(403)
+
+
+def requires(action: str) -> Callable:
+    """Declare the permission a view needs; checked before the view runs."""
+    if action not in RULES:
+        raise ValueError(f"unknown permission {action!r}")
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            authorize(action)
+            return view(*args, **kwargs)
+
+        wrapped.permission = action  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def declared_permission(endpoint: str) -> str | None:
+    if endpoint in BUILTIN_ENDPOINTS:
+        return BUILTIN_ENDPOINTS[endpoint]
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "permission", None)
+
+
+def enforce_declared_permission() -> None:
+    """``before_request``: refuse any view that forgot to say what it needs."""
+    if request.endpoint is None:  # 404 and 405 are answered by the router
+        return
+    if declared_permission(request.endpoint) is None:
+        current_app.logger.error("view %s declares no permission: refused", request.endpoint)
+        abort(403)

@@ -1,0 +1,122 @@
+"""Every route in the URL map, for every role, against the table of who may do what.
+
+A new route must be added to EXPECTED, and must declare its permission with ``@requires``:
+otherwise this test fails (deny by default).
+"""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug.routing import Rule
+
+from registry.extensions import db
+from registry.models import Membership, Role
+from registry.permissions import can, declared_permission, requires
+
+ROLES = ["anonymous", "member", "non_member", "officer", "admin"]
+EVERYONE = set(ROLES)
+LOGGED_IN = EVERYONE - {"anonymous"}
+ADMIN = {"admin"}
+
+# (endpoint, method) -> the roles allowed; everyone else is refused.
+EXPECTED: dict[tuple[str, str], set[str]] = {
+    ("static", "GET"): EVERYONE,
+    ("main.index", "GET"): EVERYONE,
+    ("auth.register", "GET"): EVERYONE,
+    ("auth.register", "POST"): EVERYONE,
+    ("auth.login", "GET"): EVERYONE,
+    ("auth.login", "POST"): EVERYONE,
+    ("auth.logout", "POST"): LOGGED_IN,
+    ("admin.users", "GET"): ADMIN,
+    ("admin.user_detail", "GET"): ADMIN,
+    ("admin.update_role", "POST"): ADMIN,
+    ("admin.update_active", "POST"): ADMIN,
+    ("admin.add_membership", "POST"): ADMIN,
+    ("admin.remove_membership", "POST"): ADMIN,
+}
+
+
+def routes(app) -> list[tuple[Rule, str]]:
+    return [
+        (rule, method)
+        for rule in app.url_map.iter_rules()
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
+
+
+def test_every_route_is_in_the_table(app):
+    found = {(rule.endpoint, method) for rule, method in routes(app)}
+    assert found - EXPECTED.keys() == set(), "routes missing from EXPECTED: add them"
+    assert EXPECTED.keys() - found == set(), "EXPECTED names routes that do not exist"
+
+
+def test_every_view_declares_its_permission(app):
+    with app.test_request_context():
+        undeclared = [
+            rule.endpoint
+            for rule in app.url_map.iter_rules()
+            if not declared_permission(rule.endpoint)
+        ]
+    assert undeclared == []
+
+
+def test_a_view_without_a_declared_permission_is_refused(app):
+    view = app.view_functions["main.index"]
+    permission = view.permission
+    del view.permission
+    try:
+        response = app.test_client().get("/")
+        assert response.status_code == 403
+    finally:
+        view.permission = permission
+
+
+def test_unknown_action_is_denied():
+    assert can(None, "no.such.action") is False
+    with pytest.raises(ValueError, match="unknown permission"):
+        requires("no.such.action")
+
+
+@pytest.fixture
+def url_values(app, make_user, make_stakeholder):
+    """Real ids for every URL variable, so a refusal is about permission, not a 404."""
+    target = make_user(Role.COMMUNITY, name="Target Person")
+    stakeholder = make_stakeholder(name="Some Organization")
+    with app.app_context():
+        membership = Membership(user_id=target.id, stakeholder_id=stakeholder.id)
+        db.session.add(membership)
+        db.session.commit()
+        membership_id = membership.id
+    return {
+        "user_id": target.id,
+        "membership_id": membership_id,
+        "filename": "css/registry.css",
+    }
+
+
+def is_refused(response, role: str) -> bool:
+    if role == "anonymous":
+        return response.status_code == 302 and "/login" in response.location
+    return response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_route_role_table(app, as_role, url_values, role):
+    client, _user = as_role(role)
+    mismatches = []
+    for rule, method in routes(app):
+        if (rule.endpoint, method) == ("auth.logout", "POST"):
+            continue  # checked last: it ends the session the other requests rely on
+        url = rule.build({k: url_values[k] for k in rule.arguments}, append_unknown=False)[1]
+        response = client.open(url, method=method, data={})
+        response.close()  # static files hold an open file until closed
+        assert response.status_code < 500, (rule.endpoint, method, role)
+        allowed = role in EXPECTED[(rule.endpoint, method)]
+        if allowed == is_refused(response, role):
+            mismatches.append((rule.endpoint, method, response.status_code))
+    response = client.post("/logout")
+    if ("auth.logout", "POST") in EXPECTED:
+        allowed = role in EXPECTED[("auth.logout", "POST")]
+        if allowed == is_refused(response, role):
+            mismatches.append(("auth.logout", "POST", response.status_code))
+    assert mismatches == []
