@@ -58,15 +58,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _select_locale() -> str | None:
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():  # CLI and background work: the default locale
+        return None
     return request.accept_languages.best_match(current_app.config["LANGUAGES"])
 
 
 def _init_extensions(app: Flask) -> None:
     # Imported here, not at the top: the submodule ``registry.htmx`` would shadow the
     # extension of the same name in this package's namespace.
-    from registry import models  # noqa: F401 - every table known before migrations run
+    from registry import mail, models  # noqa: F401 - tables known; mail's commit hooks set
     from registry.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -125,12 +127,14 @@ def _init_request_hooks(app: Flask) -> None:
 def _init_templates(app: Flask) -> None:
     from registry.admin.forms import ROLE_LABELS
     from registry.permissions import can
+    from registry.review.services import waiting_count
 
     app.jinja_env.globals.update(
         can=can,
         csrf_token=generate_csrf,
         get_locale=get_locale,
         role_label=ROLE_LABELS.get,
+        review_waiting_count=waiting_count,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -138,9 +142,15 @@ def _init_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from registry.admin.views import bp as admin_bp
+    from registry.auditlog import bp as auditlog_bp
     from registry.auth.views import bp as auth_bp
     from registry.main.views import bp as main_bp
+    from registry.review import bp as review_bp
+    from registry.stakeholders import bp as stakeholders_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(stakeholders_bp, url_prefix="/stakeholders")
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(review_bp, url_prefix="/review")
+    app.register_blueprint(auditlog_bp, url_prefix="/admin/audit")

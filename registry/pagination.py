@@ -9,14 +9,15 @@ from sqlalchemy import Select
 from registry.extensions import db
 
 MAX_PER_PAGE = 100
+MAX_PAGE = 1_000_000  # a deeper page is a crafted URL, not a reader (and would overflow OFFSET)
 
 
 def paginate(stmt: Select) -> Pagination:
     """Page ``stmt`` by the ``page`` query argument; a bad page number gives the first page."""
-    page = request.args.get("page", 1, type=int)
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     return db.paginate(
         stmt,
-        page=max(page, 1),
+        page=page,
         per_page=current_app.config["PER_PAGE"],
         max_per_page=MAX_PER_PAGE,
         error_out=False,

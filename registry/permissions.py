@@ -32,10 +32,75 @@ def _has_role(*roles: Role) -> Callable[[Any, Any], bool]:
     return rule
 
 
+STAFF = (Role.OFFICER, Role.ADMIN)
+_is_staff = _has_role(*STAFF)
+_is_admin = _has_role(Role.ADMIN)
+
+
+def _is_member(user: Any, stakeholder: Any) -> bool:
+    return (
+        _authenticated(user)
+        and stakeholder is not None
+        and any(m.stakeholder_id == stakeholder.id for m in user.memberships)
+    )
+
+
+def _staff_or_member(user: Any, stakeholder: Any = None) -> bool:
+    """Officers and admins for any stakeholder; a community user for its own."""
+    if stakeholder is None:  # the route itself; the object is checked once loaded
+        return _authenticated(user)
+    return _is_staff(user) or _is_member(user, stakeholder)
+
+
+def _view_stakeholder(user: Any, stakeholder: Any = None) -> bool:
+    """Approved entries are public; any other state only for staff and the members."""
+    from registry.models import Status
+
+    if stakeholder is None or stakeholder.status == Status.APPROVED:
+        return True
+    return _staff_or_member(user, stakeholder)
+
+
+def _edit_stakeholder(user: Any, stakeholder: Any = None) -> bool:
+    """Archived or merged entries are frozen for everyone but administrators."""
+    from registry.models import Status
+
+    if stakeholder is not None and stakeholder.status == Status.ARCHIVED:
+        return _is_admin(user)
+    return _staff_or_member(user, stakeholder)
+
+
+def _claim_stakeholder(user: Any, stakeholder: Any = None) -> bool:
+    """A logged-in user asks to act for an approved organization it is not yet a member of."""
+    from registry.models import Status
+
+    if not _authenticated(user):
+        return False
+    if stakeholder is None:
+        return True
+    return stakeholder.status == Status.APPROVED and not _is_member(user, stakeholder)
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
     "public": lambda user, obj=None: True,
     "account.logout": _authenticated,
-    "users.manage": _has_role(Role.ADMIN),
+    "users.manage": _is_admin,
+    # Stakeholders (DOMAIN.md, "Roles"); obj is the stakeholder.
+    "stakeholder.view": _view_stakeholder,
+    "stakeholder.create": _authenticated,
+    "stakeholder.edit": _edit_stakeholder,
+    "stakeholder.submit": _edit_stakeholder,
+    "stakeholder.withdraw": _edit_stakeholder,
+    "stakeholder.claim": _claim_stakeholder,
+    "stakeholder.history": _staff_or_member,
+    "stakeholder.archive": _is_admin,
+    "stakeholder.merge": _is_admin,
+    "contact.view": _staff_or_member,  # personal data: never public, never exported
+    "contact.edit": _staff_or_member,
+    # Review and oversight.
+    "review.decide": _is_admin,
+    "review.queue": _is_admin,
+    "audit.view": _is_admin,
 }
 
 

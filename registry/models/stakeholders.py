@@ -7,15 +7,18 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     DateTime,
     Enum,
     ForeignKey,
     Index,
+    Integer,
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,7 +26,7 @@ from registry.extensions import db
 from registry.models._base import created_at_column, utcnow
 
 if TYPE_CHECKING:
-    from registry.models.accounts import Membership
+    from registry.models.accounts import Membership, User
     from registry.models.taxonomy import Constituency, Sector
 
 
@@ -64,8 +67,18 @@ stakeholder_constituency = Table(
 
 class Stakeholder(db.Model):
     __table_args__ = (
-        Index("ix_stakeholder_status_sector", "status", "sector_code"),
+        # Each list filter with its sort: status first (the public sees approved only).
+        Index("ix_stakeholder_status_name", "status", "name"),
+        Index("ix_stakeholder_status_sector_name", "status", "sector_code", "name"),
+        Index("ix_stakeholder_status_country_name", "status", "country", "name"),
         Index("ix_stakeholder_status_approved_at", "status", "approved_at"),
+        # "Did you mean …?": trigram similarity on PostgreSQL (a plain index elsewhere).
+        Index(
+            "ix_stakeholder_name_trgm",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,8 +97,19 @@ class Stakeholder(db.Model):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # org-id.guide identifier, e.g. "XM-DAC-41120": scheme prefix, then the id in that scheme.
+    org_identifier: Mapped[str | None] = mapped_column(String(80), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    # Set when an administrator merged this entry into another; its URL then redirects there.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholder.id"), index=True)
+    # Optimistic locking: a save based on an older version is refused, never silently applied.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own protocol
 
     sector: Mapped[Sector] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    merged_into: Mapped[Stakeholder | None] = relationship(remote_side=[id])
     constituencies: Mapped[list[Constituency]] = relationship(
         secondary=stakeholder_constituency, order_by="Constituency.position"
     )
@@ -116,3 +140,109 @@ class Contact(db.Model):
 
     def __repr__(self) -> str:
         return f"<Contact {self.id} of stakeholder {self.stakeholder_id}>"
+
+
+class RevisionStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+
+
+class StakeholderRevision(db.Model):
+    """A change proposed to an approved stakeholder; the public sees the approved version
+    until an administrator approves this. At most one is pending per stakeholder."""
+
+    __table_args__ = (
+        Index(
+            "uq_stakeholder_revision_pending",
+            "stakeholder_id",
+            unique=True,
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stakeholder_id: Mapped[int] = mapped_column(ForeignKey("stakeholder.id"), index=True)
+    data: Mapped[dict] = mapped_column(JSON)  # the proposed values, by field name
+    base_version: Mapped[int]  # the stakeholder version the proposal was made against
+    status: Mapped[RevisionStatus] = mapped_column(
+        _enum(RevisionStatus), default=RevisionStatus.PENDING
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    stakeholder: Mapped[Stakeholder] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    def __repr__(self) -> str:
+        return f"<StakeholderRevision {self.id} of {self.stakeholder_id} {self.status}>"
+
+
+class ClaimStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class MembershipClaim(db.Model):
+    """A user asks to act for an organization already in the registry."""
+
+    __table_args__ = (
+        Index(
+            "uq_membership_claim_pending",
+            "user_id",
+            "stakeholder_id",
+            unique=True,
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    stakeholder_id: Mapped[int] = mapped_column(ForeignKey("stakeholder.id"), index=True)
+    message: Mapped[str] = mapped_column(Text, default="")  # who they are, how to verify
+    status: Mapped[ClaimStatus] = mapped_column(_enum(ClaimStatus), default=ClaimStatus.PENDING)
+    created_at: Mapped[datetime] = created_at_column()
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    stakeholder: Mapped[Stakeholder] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    def __repr__(self) -> str:
+        return f"<MembershipClaim {self.id} user={self.user_id} of {self.stakeholder_id}>"
+
+
+class Merge(db.Model):
+    """Stakeholder ``source`` merged into ``target``: what moved, so it can be undone."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("stakeholder.id"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("stakeholder.id"), index=True)
+    source_status: Mapped[str] = mapped_column(String(20))  # restored on undo
+    # {"table.column": {"moved": [ids], "removed": [full rows], "superseded": [ids]}, ...}
+    moved: Mapped[dict] = mapped_column(JSON)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = created_at_column()
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    source: Mapped[Stakeholder] = relationship(foreign_keys=[source_id])
+    target: Mapped[Stakeholder] = relationship(foreign_keys=[target_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+    def __repr__(self) -> str:
+        return f"<Merge {self.id} {self.source_id} -> {self.target_id}>"

@@ -1,0 +1,7 @@
+"""The audit log: every recorded change, for administrators to search."""
+
+from flask import Blueprint
+
+bp = Blueprint("auditlog", __name__, url_prefix="/admin/audit")
+
+from registry.auditlog import views  # noqa: E402, F401 - routes register on bp

@@ -1,0 +1,193 @@
+"""The audit log: every recorded change, newest first, filtered by who, what and when."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from flask import request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
+from sqlalchemy.orm import contains_eager
+
+from registry.auditlog import bp
+from registry.extensions import db
+from registry.htmx import render
+from registry.models import AuditEvent, User
+from registry.pagination import paginate
+from registry.permissions import requires
+
+MAX_TEXT = 200
+
+# Where an entry of each type is shown, for linking an event to its entry.
+ENTRY_PAGES = {
+    "stakeholder": ("stakeholders.detail", "stakeholder_id"),
+    "user": ("admin.user_detail", "user_id"),
+}
+
+
+def _text(args: Mapping[str, str], name: str) -> str:
+    # PostgreSQL refuses NUL in text; a pasted control character must not become a 500.
+    return (args.get(name) or "").replace("\x00", "").strip()[:MAX_TEXT]
+
+
+@dataclass
+class AuditFilters:
+    """What the administrator asked for; a value that cannot be used is dropped with a
+    message saying why, never a 500."""
+
+    actor: str = ""
+    entry_type: str = ""
+    entry_id: str = ""
+    action: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> AuditFilters:
+        return cls(**{name: _text(args, name) for name in cls.fields()})
+
+    @staticmethod
+    def fields() -> tuple[str, ...]:
+        return ("actor", "entry_type", "entry_id", "action", "date_from", "date_to")
+
+    def args(self) -> dict[str, str]:
+        """Query arguments for a link to this list (pagination); empty ones left out."""
+        return {name: getattr(self, name) for name in self.fields() if getattr(self, name)}
+
+    def _date(self, name: str, label: str) -> date | None:
+        value = getattr(self, name)
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.problems.append(
+                _(
+                    "“%(value)s” is not a date (%(label)s): write it as YYYY-MM-DD, "
+                    "for example 2026-03-31. That filter is not applied.",
+                    value=value,
+                    label=label,
+                )
+            )
+            return None
+
+    def statement(self) -> Select:
+        """The matching events, newest first, each with its actor in the same query."""
+        stmt = (
+            select(AuditEvent)
+            .outerjoin(AuditEvent.actor)
+            .options(contains_eager(AuditEvent.actor))
+            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        )
+        if self.actor:
+            pattern = f"%{_escape_like(self.actor.lower())}%"
+            stmt = stmt.where(User.email.like(pattern, escape="\\"))
+        if self.entry_type:
+            stmt = stmt.where(AuditEvent.entry_type == self.entry_type)
+        if self.entry_id:
+            if self.entry_id.isdigit() and len(self.entry_id) <= 18:
+                stmt = stmt.where(AuditEvent.entry_id == int(self.entry_id))
+            else:
+                self.problems.append(
+                    _(
+                        "“%(value)s” is not an entry number: use digits only. "
+                        "That filter is not applied.",
+                        value=self.entry_id,
+                    )
+                )
+        if self.action:
+            stmt = stmt.where(AuditEvent.action == self.action)
+        start = self._date("date_from", _("from"))
+        end = self._date("date_to", _("to"))
+        if start:
+            stmt = stmt.where(
+                AuditEvent.created_at >= datetime.combine(start, datetime.min.time(), UTC)
+            )
+        if end:
+            # "To" includes the whole of that day.
+            stmt = stmt.where(
+                AuditEvent.created_at
+                < datetime.combine(end + timedelta(days=1), datetime.min.time(), UTC)
+            )
+        if start and end and start > end:
+            self.problems.append(_("The “from” date is after the “to” date: nothing can match."))
+        return stmt
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def entry_types() -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.entry_type).distinct().order_by("entry_type")))
+
+
+def actions() -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by("action")))
+
+
+def entry_url(event: AuditEvent) -> str | None:
+    page = ENTRY_PAGES.get(event.entry_type)
+    if page is None or event.entry_id is None:
+        return None
+    endpoint, argument = page
+    return url_for(endpoint, **{argument: event.entry_id})
+
+
+@dataclass(frozen=True)
+class Change:
+    name: str
+    before: str | None  # None: the field was not in "before"
+    after: str | None  # None: the field was not in "after"
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return _("(empty)")
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value) or _("(none)")
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def changes(event: AuditEvent) -> list[Change]:
+    """The event's before/after as one line per field, in the order they were written."""
+    before, after = event.before or {}, event.after or {}
+    names = list(before) + [name for name in after if name not in before]
+    return [
+        Change(
+            name,
+            _show(before[name]) if name in before else None,
+            _show(after[name]) if name in after else None,
+        )
+        for name in names
+    ]
+
+
+@bp.route("/")
+@requires("audit.view")
+def index():
+    """Every recorded change, newest first, filtered and paged."""
+    filters = AuditFilters.from_args(request.args)
+    page = paginate(filters.statement())
+    return render(
+        "auditlog/index.html",
+        block="results",
+        filters=filters,
+        page=page,
+        changes=changes,
+        entry_url=entry_url,
+        # Called by the template only when the whole page (with the form) is rendered.
+        entry_types=entry_types,
+        actions=actions,
+    )

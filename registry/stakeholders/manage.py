@@ -1,0 +1,498 @@
+"""Register and edit stakeholders, their contact persons; submit, withdraw, ask to join.
+
+Every view loads the stakeholder, then authorizes (a draft the user may not see is a 404),
+validates its form, calls one service and commits once; a failed form is 422 with the form
+again, a success 303 to the stakeholder's page.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+from flask import abort, flash, make_response, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from registry import workflow
+from registry.extensions import db
+from registry.htmx import render
+from registry.models import Contact, Stakeholder, Status
+from registry.permissions import authorize, can, requires
+from registry.stakeholders import bp, queries, revisions, services
+from registry.stakeholders.forms import (
+    SCALE_HINTS,
+    SCALE_LABELS,
+    ClaimForm,
+    ContactForm,
+    DeleteForm,
+    StakeholderForm,
+    SubmitForm,
+    WithdrawForm,
+)
+from registry.stakeholders.similar import similar as similar_stakeholders
+from registry.taxonomy import CONSTITUENCIES, SECTORS
+
+SECTOR_NAMES = dict(SECTORS)
+CONSTITUENCY_NAMES = dict(CONSTITUENCIES)
+# Which form field the check-your-answers page's "Change" link points at, per model field.
+FIELD_ANCHORS = {"sector_code": "sector"}
+
+
+def _me():
+    """The logged-in user itself (not the proxy), for services that store or relate to it."""
+    return current_user._get_current_object()
+
+
+def _load(stakeholder_id: int, action: str) -> Stakeholder:
+    """The stakeholder if ``action`` is allowed on it: 404 when it does not exist, was merged
+    or may not be seen (a guessed id reveals nothing), 403 when seen but not allowed."""
+    stakeholder = queries.get_stakeholder(stakeholder_id)
+    if (
+        stakeholder is None
+        or stakeholder.merged_into_id is not None
+        or not can(current_user, "stakeholder.view", stakeholder)
+    ):
+        abort(404)
+    authorize(action, stakeholder)
+    return stakeholder
+
+
+def _detail(stakeholder: Stakeholder, anchor: str | None = None):
+    return redirect(
+        url_for("stakeholders.detail", stakeholder_id=stakeholder.id, _anchor=anchor), 303
+    )
+
+
+def display_values(values: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each editable field as label and readable value, for "check your answers" and conflicts."""
+    rows = []
+    for name, label in revisions.FIELDS.items():
+        value = values.get(name)
+        if name == "sector_code":
+            text = _(SECTOR_NAMES[value]) if value in SECTOR_NAMES else value
+        elif name == "constituencies":
+            text = ", ".join(_(CONSTITUENCY_NAMES.get(code, code)) for code in value or [])
+        elif name == "country":
+            text = queries.country_name(value)
+        elif name == "scale":
+            text = SCALE_LABELS.get(value, value) if value else ""
+        else:
+            text = value
+        rows.append(
+            {"name": name, "anchor": FIELD_ANCHORS.get(name, name), "label": label, "text": text}
+        )
+    return rows
+
+
+def _org_id_error(stakeholder: Stakeholder) -> str:
+    if can(current_user, "stakeholder.view", stakeholder):
+        return _(
+            "“%(name)s” already has this identifier. If it is your organization, ask to join "
+            "it instead of registering it again.",
+            name=stakeholder.name,
+        )
+    return _("Another organization in the registry already has this identifier")
+
+
+# --- register ----------------------------------------------------------------------------------
+
+
+def _render_form(form: StakeholderForm, status: int = 200, **context: Any):
+    context.setdefault("matches", [])
+    return render(
+        "stakeholders/form.html",
+        status=status,
+        form=form,
+        scale_hints=SCALE_HINTS,
+        **context,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("stakeholder.create")
+def create():
+    """Register an organization: a draft that its registrant then submits for review."""
+    form = StakeholderForm()
+    if request.method == "GET":
+        return _render_form(form, mode="create")
+    matches: list[Stakeholder] = []
+    if form.validate():
+        data = form.data_for_model()
+        owner = services.org_identifier_owner(data["org_identifier"])
+        if owner is not None:
+            form.org_identifier.errors.append(_org_id_error(owner))
+        else:
+            matches = similar_stakeholders(data["name"], org_identifier=data["org_identifier"])
+            if matches and not form.not_listed.data:
+                form.not_listed.errors.append(
+                    _(
+                        "Check the organizations that are already registered. If yours is "
+                        "one of them, ask to join it; if not, tick “None of these is my "
+                        "organization”"
+                    )
+                )
+            else:
+                stakeholder = services.create_stakeholder(data, _me())
+                try:
+                    db.session.commit()
+                except IntegrityError:  # someone took the identifier a moment ago
+                    db.session.rollback()
+                    form.org_identifier.errors.append(
+                        _("Another organization in the registry already has this identifier")
+                    )
+                else:
+                    flash(
+                        _(
+                            "“%(name)s” is saved as a draft. Add a contact person, then submit "
+                            "it for review.",
+                            name=stakeholder.name,
+                        ),
+                        "success",
+                    )
+                    return _detail(stakeholder)
+    return _render_form(form, status=422, mode="create", matches=matches)
+
+
+@bp.route("/similar", endpoint="similar")
+@requires("stakeholder.create")
+def similar_names():
+    """Approved organizations with a name like the one being typed ("Did you mean …?")."""
+    name = request.args.get("name", "")
+    body = render_block(
+        "stakeholders/form.html",
+        "similar",
+        matches=similar_stakeholders(name),
+        live=True,
+    )
+    response = make_response(body)
+    response.vary.add("HX-Request")
+    return response
+
+
+# --- edit --------------------------------------------------------------------------------------
+
+
+def _version(value: str | None) -> int:
+    # A missing or mangled version cannot prove the editor saw the latest one: a conflict.
+    return int(value) if value and value.isdigit() else -1
+
+
+def _render_edit(
+    stakeholder: Stakeholder, form: StakeholderForm, status: int = 200, **context: Any
+):
+    return _render_form(
+        form,
+        status=status,
+        mode="edit",
+        stakeholder=stakeholder,
+        needs_review=revisions.needs_review(stakeholder, _me()),
+        pending=revisions.pending_revision(stakeholder),
+        **context,
+    )
+
+
+def _conflict(stakeholder_id: int, form: StakeholderForm):
+    """Someone saved first: keep the editor's input, show what is saved now (409)."""
+    db.session.rollback()
+    stakeholder = _load(stakeholder_id, "stakeholder.edit")
+    form.version.data = str(stakeholder.version)  # saving again now overwrites knowingly
+    return _render_edit(
+        stakeholder,
+        form,
+        status=409,
+        conflict=display_values(revisions.snapshot(stakeholder)),
+    )
+
+
+@bp.route("/<int:stakeholder_id>/edit", methods=["GET", "POST"])
+@requires("stakeholder.edit")
+def update(stakeholder_id: int):
+    """Change an entry: at once, or as a change waiting for review once it is public."""
+    stakeholder = _load(stakeholder_id, "stakeholder.edit")
+    if request.method == "GET":
+        pending = revisions.pending_revision(stakeholder)
+        if pending is not None and revisions.needs_review(stakeholder, _me()):
+            values = pending.data  # carry on with the proposal already waiting
+        else:
+            values = revisions.snapshot(stakeholder)
+        form = StakeholderForm.from_values(values, version=str(stakeholder.version))
+        return _render_edit(stakeholder, form)
+
+    form = StakeholderForm()
+    if not form.validate():
+        return _render_edit(stakeholder, form, status=422)
+    data = form.data_for_model()
+    owner = services.org_identifier_owner(data["org_identifier"], exclude_id=stakeholder.id)
+    if owner is not None:
+        form.org_identifier.errors.append(_org_id_error(owner))
+        return _render_edit(stakeholder, form, status=422)
+    try:
+        proposed = revisions.update(stakeholder, data, _me(), _version(form.version.data))
+        db.session.commit()
+    except (revisions.EditConflict, StaleDataError):
+        return _conflict(stakeholder_id, form)
+    except IntegrityError:  # the identifier was taken between the check and the commit
+        db.session.rollback()
+        stakeholder = _load(stakeholder_id, "stakeholder.edit")
+        form.org_identifier.errors.append(
+            _("Another organization in the registry already has this identifier")
+        )
+        return _render_edit(stakeholder, form, status=422)
+    if proposed is not None:
+        flash(
+            _(
+                "Your change is waiting for review. The public sees the approved version until "
+                "an administrator approves it."
+            ),
+            "info",
+        )
+    else:
+        flash(_("Your changes are saved."), "success")
+    return _detail(stakeholder)
+
+
+# --- contacts ----------------------------------------------------------------------------------
+
+
+def _load_contact(stakeholder: Stakeholder, contact_id: int) -> Contact:
+    contact = db.session.get(Contact, contact_id)
+    if contact is None or contact.stakeholder_id != stakeholder.id:
+        abort(404)
+    return contact
+
+
+def _render_contact(stakeholder: Stakeholder, form: ContactForm, status: int = 200, **context):
+    return render(
+        "stakeholders/contact_form.html",
+        status=status,
+        stakeholder=stakeholder,
+        form=form,
+        delete_form=DeleteForm(formdata=None),
+        **context,
+    )
+
+
+@bp.route("/<int:stakeholder_id>/contacts/new", methods=["GET", "POST"])
+@requires("contact.edit")
+def contact_create(stakeholder_id: int):
+    """Add a contact person (personal data: seen by members and staff only)."""
+    stakeholder = _load(stakeholder_id, "contact.edit")
+    form = ContactForm()
+    if request.method == "GET":
+        return _render_contact(stakeholder, form)
+    if not form.validate():
+        return _render_contact(stakeholder, form, status=422)
+    services.add_contact(stakeholder, form.data_for_model(), _me())
+    db.session.commit()
+    flash(_("The contact person is added."), "success")
+    return _detail(stakeholder, "contacts-title")
+
+
+@bp.route("/<int:stakeholder_id>/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@requires("contact.edit")
+def contact_update(stakeholder_id: int, contact_id: int):
+    """Change a contact person's details."""
+    stakeholder = _load(stakeholder_id, "contact.edit")
+    contact = _load_contact(stakeholder, contact_id)
+    if request.method == "GET":
+        consent = contact.consent_at
+        if consent.tzinfo is not None:
+            consent = consent.astimezone(UTC)
+        form = ContactForm(
+            formdata=None,
+            name=contact.name,
+            position=contact.position,
+            email=contact.email,
+            phone=contact.phone,
+            consent_at=consent.date(),
+        )
+        return _render_contact(stakeholder, form, contact=contact)
+    form = ContactForm()
+    if not form.validate():
+        return _render_contact(stakeholder, form, status=422, contact=contact)
+    changed = services.update_contact(contact, form.data_for_model(), _me())
+    db.session.commit()
+    flash(_("The contact person is updated.") if changed else _("Nothing was changed."), "success")
+    return _detail(stakeholder, "contacts-title")
+
+
+@bp.route("/<int:stakeholder_id>/contacts/<int:contact_id>/delete", methods=["POST"])
+@requires("contact.edit")
+def contact_delete(stakeholder_id: int, contact_id: int):
+    """Remove a contact person and their personal data."""
+    stakeholder = _load(stakeholder_id, "contact.edit")
+    contact = _load_contact(stakeholder, contact_id)
+    form = DeleteForm()
+    if not form.validate():
+        abort(400)
+    services.delete_contact(contact, _me())
+    db.session.commit()
+    flash(_("The contact person is removed."), "success")
+    return _detail(stakeholder, "contacts-title")
+
+
+# --- review: check your answers, submit, withdraw ----------------------------------------------
+
+
+def _render_check(
+    stakeholder: Stakeholder, status: int = 200, error: str | None = None, **context: Any
+):
+    context.setdefault("withdraw_form", WithdrawForm(formdata=None))
+    return render(
+        "stakeholders/check.html",
+        status=status,
+        stakeholder=stakeholder,
+        rows=display_values(revisions.snapshot(stakeholder)),
+        contacts=stakeholder.contacts if can(current_user, "contact.view", stakeholder) else [],
+        can_submit=workflow.Action.SUBMIT in workflow.allowed_actions(current_user, stakeholder),
+        status_label=workflow.STATUS_LABELS.get(stakeholder.status, stakeholder.status),
+        form=SubmitForm(formdata=None),
+        error=error,
+        **context,
+    )
+
+
+def _refused(stakeholder_id: int, message: str, status: int):
+    db.session.rollback()
+    return _render_check(_load(stakeholder_id, "stakeholder.view"), status=status, error=message)
+
+
+@bp.route("/<int:stakeholder_id>/submit", methods=["GET", "POST"])
+@requires("stakeholder.submit")
+def submit(stakeholder_id: int):
+    """Check your answers, then send the entry to an administrator for review."""
+    stakeholder = _load(stakeholder_id, "stakeholder.submit")
+    if request.method == "GET":
+        return _render_check(stakeholder)
+    form = SubmitForm()
+    if not form.validate():
+        abort(400)
+    try:
+        services.submit(stakeholder, _me())
+        db.session.commit()
+    except workflow.WorkflowError as exc:
+        return _refused(stakeholder_id, str(exc), exc.status)
+    except StaleDataError:  # a second submit raced this one and won
+        return _refused(
+            stakeholder_id,
+            _("This entry is already waiting for review: there is nothing more to do for now."),
+            409,
+        )
+    flash(
+        _(
+            "“%(name)s” is submitted for review. An administrator will check it; you will get "
+            "an email when they decide.",
+            name=stakeholder.name,
+        ),
+        "success",
+    )
+    return _detail(stakeholder)
+
+
+@bp.route("/<int:stakeholder_id>/withdraw", methods=["POST"])
+@requires("stakeholder.withdraw")
+def withdraw(stakeholder_id: int):
+    """Take an entry out of review, or off the public registry; the record is kept."""
+    stakeholder = _load(stakeholder_id, "stakeholder.withdraw")
+    form = WithdrawForm()
+    if not form.validate():
+        return _render_check(stakeholder, status=422, withdraw_form=form)
+    if request.form.get("confirm") != "yes":
+        # Only the "Withdraw" button itself sends confirm=yes: a stray POST changes nothing.
+        return _render_check(
+            stakeholder,
+            status=422,
+            withdraw_form=form,
+            error=_("To withdraw the entry, use the “Withdraw” button below."),
+        )
+    try:
+        services.withdraw(stakeholder, _me(), form.comment.data or "")
+        db.session.commit()
+    except workflow.WorkflowError as exc:
+        return _refused(stakeholder_id, str(exc), exc.status)
+    except StaleDataError:
+        return _refused(
+            stakeholder_id, _("The entry changed while you were working on it. Try again."), 409
+        )
+    flash(_("“%(name)s” is withdrawn.", name=stakeholder.name), "success")
+    return _detail(stakeholder)
+
+
+# --- ask to join an organization ---------------------------------------------------------------
+
+
+@bp.route("/<int:stakeholder_id>/claim", methods=["GET", "POST"])
+@requires("stakeholder.claim")
+def claim(stakeholder_id: int):
+    """Ask to act for an organization already in the registry; an administrator decides."""
+    stakeholder = _load(stakeholder_id, "stakeholder.view")
+    if current_user.is_member_of(stakeholder):
+        message = _("You already act for this organization.")
+        return render(
+            "stakeholders/claim.html", status=403, stakeholder=stakeholder, refused=message
+        )
+    authorize("stakeholder.claim", stakeholder)
+    existing = services.pending_claim(current_user, stakeholder)
+    form = ClaimForm()
+    if request.method == "GET":
+        return render(
+            "stakeholders/claim.html", stakeholder=stakeholder, form=form, existing=existing
+        )
+    if not form.validate():
+        return render(
+            "stakeholders/claim.html",
+            status=422,
+            stakeholder=stakeholder,
+            form=form,
+            existing=existing,
+        )
+    try:
+        services.request_claim(stakeholder, _me(), form.message.data)
+        db.session.commit()
+    except (services.ClaimRefused, IntegrityError) as exc:
+        db.session.rollback()
+        message = (
+            str(exc)
+            if isinstance(exc, services.ClaimRefused)
+            else _("You have already asked to join this organization. An administrator will reply.")
+        )
+        stakeholder = _load(stakeholder_id, "stakeholder.view")
+        return render(
+            "stakeholders/claim.html",
+            status=409,
+            stakeholder=stakeholder,
+            form=form,
+            existing=services.pending_claim(current_user, stakeholder),
+            refused=message,
+        )
+    flash(
+        _(
+            "Your request to join “%(name)s” is sent. An administrator will check it and let "
+            "you know by email.",
+            name=stakeholder.name,
+        ),
+        "success",
+    )
+    return _detail(stakeholder)
+
+
+# --- my organizations --------------------------------------------------------------------------
+
+
+@bp.route("/mine")
+@requires("stakeholder.create")
+def mine():
+    """The organizations the user acts for, where each stands, and requests waiting."""
+    stakeholders = services.my_stakeholders(current_user)
+    return render(
+        "stakeholders/mine.html",
+        stakeholders=stakeholders,
+        pending_ids=services.pending_revision_ids([s.id for s in stakeholders]),
+        claims=services.my_pending_claims(current_user),
+        status_labels=workflow.STATUS_LABELS,
+        submittable={Status.DRAFT, Status.CHANGES_REQUESTED},
+    )

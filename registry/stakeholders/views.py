@@ -1,0 +1,114 @@
+"""The public registry of stakeholders: the filterable list and each stakeholder's page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from registry.htmx import render
+from registry.models import Stakeholder
+from registry.pagination import paginate
+from registry.permissions import can, requires
+from registry.stakeholders import bp, queries
+from registry.stakeholders.forms import SCALE_LABELS
+from registry.workflow import STATUS_LABELS
+
+MAX_MERGE_HOPS = 10  # a merge chain longer than this is a data error, not a page
+
+
+def _web_link(url: str | None) -> str | None:
+    """The website as a link target only when it is http(s): never ``javascript:``."""
+    url = (url or "").strip()
+    return url if urlsplit(url).scheme.lower() in {"http", "https"} else None
+
+
+def _sort_links(filters: queries.Filters) -> dict[str, dict]:
+    """Per sortable column: the link that sorts by it (or flips it) and its aria-sort."""
+    links = {}
+    for column, first_direction in queries.SORT_DEFAULT_DIR.items():
+        if filters.sort == column:
+            direction = "desc" if filters.dir == "asc" else "asc"
+            aria_sort = "ascending" if filters.dir == "asc" else "descending"
+        else:
+            direction, aria_sort = first_direction, None
+        links[column] = {
+            "url": url_for("stakeholders.index", **filters.args(sort=column, dir=direction)),
+            "aria_sort": aria_sort,
+        }
+    return links
+
+
+@bp.route("/")
+@requires("public")
+def index():
+    """Approved stakeholders, filtered, sorted and paged, with a count for each filter value."""
+    filters = queries.Filters.from_args(request.args)
+    page = paginate(queries.stakeholder_list(filters))
+    return render(
+        "stakeholders/list.html",
+        block="results",
+        filters=filters,
+        page=page,
+        sector_facet=queries.sector_facet(filters),
+        constituency_facet=queries.constituency_facet(filters),
+        country_facet=queries.country_facet(filters),
+        scale_facet=queries.scale_facet(filters),
+        # Called by the template only when the whole page (with the form) is rendered.
+        country_options=queries.public_countries,
+        sort_links=_sort_links(filters),
+        country_name=queries.country_name,
+        scale_labels=SCALE_LABELS,
+    )
+
+
+def load_visible(stakeholder_id: int) -> Stakeholder:
+    """The stakeholder, or 404 when it does not exist or the user may not see it: a
+    community user who guesses the id of another group's draft learns nothing."""
+    return _visible_or_404(queries.get_stakeholder(stakeholder_id))
+
+
+def _visible_or_404(stakeholder: Stakeholder | None) -> Stakeholder:
+    if stakeholder is None or not can(current_user, "stakeholder.view", stakeholder):
+        abort(404)
+    return stakeholder
+
+
+def _merge_target(stakeholder: Stakeholder) -> Stakeholder | None:
+    """Where a merged entry now lives, following merges of merges."""
+    target = stakeholder
+    for _hop in range(MAX_MERGE_HOPS):
+        if target.merged_into is None:
+            return target
+        target = target.merged_into
+    return None
+
+
+@bp.route("/<int:stakeholder_id>")
+@requires("stakeholder.view")
+def detail(stakeholder_id: int):
+    """One stakeholder: the public record, and for its members and staff its contacts and
+    review history."""
+    stakeholder = queries.get_stakeholder(stakeholder_id)
+    if stakeholder is not None and stakeholder.merged_into_id is not None:
+        # An administrator merged a duplicate: its old address leads to the survivor, but
+        # only when that one may be seen (a redirect must not reveal a hidden entry).
+        target = _merge_target(stakeholder)
+        if target is None or not can(current_user, "stakeholder.view", target):
+            abort(404)
+        return redirect(url_for("stakeholders.detail", stakeholder_id=target.id), 301)
+    stakeholder = _visible_or_404(stakeholder)
+    show_contacts = can(current_user, "contact.view", stakeholder)
+    show_history = can(current_user, "stakeholder.history", stakeholder)
+    return render(
+        "stakeholders/detail.html",
+        stakeholder=stakeholder,
+        website_href=_web_link(stakeholder.website),
+        contacts=stakeholder.contacts if show_contacts else None,
+        reviews=queries.review_history(stakeholder) if show_history else None,
+        pending_revision=show_history and queries.has_pending_revision(stakeholder),
+        country_name=queries.country_name,
+        scale_labels=SCALE_LABELS,
+        status_labels=STATUS_LABELS,
+    )

@@ -1,0 +1,126 @@
+"""Mail goes through a real SMTP conversation after the change commits, never instead of it."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from registry import mail
+from registry.extensions import db
+from registry.models import Membership, Role, Stakeholder, Status, User
+from registry.workflow import Action, transition
+
+
+@pytest.fixture
+def people(make_user):
+    return {
+        "admin": make_user(Role.ADMIN, email="admin@example.org", name="Ada Admin"),
+        "other_admin": make_user(Role.ADMIN, email="second@example.org"),
+        "member": make_user(Role.COMMUNITY, email="member@example.org", name="Mo Member"),
+    }
+
+
+@pytest.fixture
+def draft(app, make_stakeholder, people):
+    stakeholder = make_stakeholder(name="Kibera Youth Forum", status=Status.DRAFT)
+    with app.app_context():
+        db.session.add(Membership(user_id=people["member"].id, stakeholder_id=stakeholder.id))
+        db.session.commit()
+    return stakeholder
+
+
+def act(app, stakeholder_id: int, action: Action, actor_id: int, comment: str = "") -> None:
+    with app.test_request_context():
+        stakeholder = db.session.get(Stakeholder, stakeholder_id)
+        actor = db.session.get(User, actor_id)
+        transition(stakeholder, action, actor, comment)
+        db.session.commit()
+
+
+def test_submission_is_mailed_to_every_active_admin(app, smtp_server, draft, people):
+    act(app, draft.id, Action.SUBMIT, people["member"].id)
+    assert len(smtp_server) == 1
+    message = smtp_server[0]
+    assert set(message["To"].split(", ")) == {"admin@example.org", "second@example.org"}
+    assert "For review: Kibera Youth Forum" in message["Subject"]
+    assert f"/stakeholders/{draft.id}" in message.get_content()
+
+
+@pytest.mark.parametrize(
+    ("action", "comment", "subject"),
+    [
+        (Action.APPROVE, "", "Approved: Kibera Youth Forum"),
+        (Action.REJECT, "Not an organization.", "Not approved: Kibera Youth Forum"),
+        (Action.REQUEST_CHANGES, "Add a description.", "Changes requested: Kibera Youth Forum"),
+    ],
+)
+def test_submitter_hears_the_decision(app, smtp_server, draft, people, action, comment, subject):
+    act(app, draft.id, Action.SUBMIT, people["member"].id)
+    act(app, draft.id, action, people["admin"].id, comment)
+    decision = smtp_server[-1]
+    assert decision["To"] == "member@example.org"
+    assert decision["Subject"] == subject
+    assert comment in decision.get_content()
+
+
+def test_nothing_is_sent_when_the_transaction_rolls_back(app, smtp_server, draft, people):
+    with app.test_request_context():
+        transition(
+            db.session.get(Stakeholder, draft.id),
+            Action.SUBMIT,
+            db.session.get(User, people["member"].id),
+        )
+        db.session.rollback()
+        db.session.commit()
+    assert smtp_server == []
+
+
+def test_a_failing_mail_server_never_loses_the_decision(app, draft, people, monkeypatch, caplog):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", 9)  # nothing listens on the discard port
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 2)
+    with caplog.at_level(logging.ERROR):
+        act(app, draft.id, Action.SUBMIT, people["member"].id)
+    with app.app_context():
+        assert db.session.get(Stakeholder, draft.id).status == Status.SUBMITTED
+    assert "could not send mail" in caplog.text
+
+
+def test_without_a_mail_server_messages_go_to_the_log(app, draft, people, caplog):
+    with caplog.at_level(logging.INFO):
+        act(app, draft.id, Action.SUBMIT, people["member"].id)
+    assert "For review: Kibera Youth Forum" in caplog.text
+
+
+def test_queue_ignores_an_empty_recipient_list(app):
+    with app.app_context():
+        mail.queue([], "subject", "body")
+        assert mail.OUTBOX not in db.session.info
+
+
+def test_a_proposed_change_is_mailed_to_admins_and_its_decision_to_the_author(
+    app, smtp_server, make_stakeholder, people
+):
+    from registry.models import StakeholderRevision
+    from registry.stakeholders import revisions
+
+    approved = make_stakeholder(name="Kibera Youth Forum", status=Status.APPROVED)
+    with app.test_request_context():
+        stakeholder = db.session.get(Stakeholder, approved.id)
+        member = db.session.get(User, people["member"].id)
+        revision = revisions.update(stakeholder, {"city": "Nairobi"}, member, stakeholder.version)
+        db.session.commit()
+        revision_id = revision.id
+    assert smtp_server[-1]["Subject"] == "Change to review: Kibera Youth Forum"
+    assert "admin@example.org" in smtp_server[-1]["To"]
+
+    with app.test_request_context():
+        revision = db.session.get(StakeholderRevision, revision_id)
+        admin = db.session.get(User, people["admin"].id)
+        revisions.decide(revision, False, admin, "Kibera is in Nairobi already.")
+        db.session.commit()
+    decision = smtp_server[-1]
+    assert decision["To"] == "member@example.org"
+    assert decision["Subject"] == "Change not approved: Kibera Youth Forum"
+    assert "Kibera is in Nairobi already." in decision.get_content()

@@ -1,0 +1,138 @@
+"""Changing a stakeholder: directly, or as a pending revision an administrator decides."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from registry.extensions import db
+from registry.models import (
+    AuditEvent,
+    Review,
+    RevisionStatus,
+    Role,
+    Stakeholder,
+    StakeholderRevision,
+    Status,
+    User,
+)
+from registry.stakeholders import revisions
+from registry.workflow import CommentRequired, TransitionNotAllowed
+
+
+@pytest.fixture
+def approved(make_stakeholder):
+    return make_stakeholder(name="Nakuru Women's Forum", status=Status.APPROVED, city="Nakuru")
+
+
+@pytest.fixture
+def community(make_user):
+    return make_user(Role.COMMUNITY)
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user(Role.ADMIN)
+
+
+def edit(app, stakeholder_id, user_id, data, version=None):
+    with app.test_request_context():
+        stakeholder = db.session.get(Stakeholder, stakeholder_id)
+        expected = stakeholder.version if version is None else version
+        result = revisions.update(stakeholder, data, db.session.get(User, user_id), expected)
+        db.session.commit()
+        return result.id if result else None
+
+
+def current(app, stakeholder_id) -> dict:
+    with app.app_context():
+        return revisions.snapshot(db.session.get(Stakeholder, stakeholder_id))
+
+
+def test_a_community_edit_of_an_approved_entry_waits(app, approved, community):
+    revision_id = edit(app, approved.id, community.id, {"name": "Nakuru Women's Network"})
+    assert revision_id is not None
+    assert current(app, approved.id)["name"] == "Nakuru Women's Forum"
+    with app.app_context():
+        revision = db.session.get(StakeholderRevision, revision_id)
+        assert revision.status == RevisionStatus.PENDING
+        changes = revisions.diff(revision)
+        assert [(c.field, c.before, c.after) for c in changes] == [
+            ("name", "Nakuru Women's Forum", "Nakuru Women's Network")
+        ]
+
+
+def test_a_second_edit_updates_the_one_pending_revision(app, approved, community):
+    first = edit(app, approved.id, community.id, {"name": "First try"})
+    second = edit(app, approved.id, community.id, {"city": "Naivasha"})
+    assert first == second
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StakeholderRevision)) == 1
+        revision = db.session.get(StakeholderRevision, first)
+        assert {c.field for c in revisions.diff(revision)} == {"name", "city"}
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.ADMIN])
+def test_staff_edits_apply_directly(app, approved, make_user, role):
+    assert edit(app, approved.id, make_user(role).id, {"city": "Naivasha"}) is None
+    assert current(app, approved.id)["city"] == "Naivasha"
+    with app.app_context():
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "stakeholder.updated")
+        )
+        assert (event.before, event.after) == ({"city": "Nakuru"}, {"city": "Naivasha"})
+
+
+def test_a_draft_is_edited_directly_by_its_member(app, make_stakeholder, community):
+    draft = make_stakeholder(status=Status.DRAFT)
+    assert edit(app, draft.id, community.id, {"acronym": "NWF"}) is None
+    assert current(app, draft.id)["acronym"] == "NWF"
+
+
+def test_a_save_from_an_older_version_is_refused(app, approved, admin):
+    with app.app_context():
+        loaded_version = db.session.get(Stakeholder, approved.id).version
+    edit(app, approved.id, admin.id, {"city": "Naivasha"})
+    with pytest.raises(revisions.EditConflict):
+        edit(app, approved.id, admin.id, {"city": "Eldoret"}, version=loaded_version)
+    assert current(app, approved.id)["city"] == "Naivasha"
+
+
+def test_a_constituency_only_change_moves_the_version_on(app, approved, admin):
+    with app.app_context():
+        before = db.session.get(Stakeholder, approved.id).version
+    edit(app, approved.id, admin.id, {"constituencies": ["women", "urban_poor"]})
+    with app.app_context():
+        stakeholder = db.session.get(Stakeholder, approved.id)
+        assert stakeholder.version == before + 1
+        assert [c.code for c in stakeholder.constituencies] == ["women", "urban_poor"]
+
+
+def decide(app, revision_id, admin_id, approve, comment=""):
+    with app.test_request_context():
+        revision = db.session.get(StakeholderRevision, revision_id)
+        revisions.decide(revision, approve, db.session.get(User, admin_id), comment)
+        db.session.commit()
+
+
+def test_approving_applies_the_revision_and_records_it(app, approved, community, admin):
+    revision_id = edit(app, approved.id, community.id, {"name": "Nakuru Women's Network"})
+    decide(app, revision_id, admin.id, approve=True)
+    assert current(app, approved.id)["name"] == "Nakuru Women's Network"
+    with app.app_context():
+        outcomes = [r.to_status for r in db.session.scalars(select(Review).order_by(Review.id))]
+        assert outcomes == ["revision_pending", "revision_approved"]
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "stakeholder.revision_approved")
+        )
+        assert event.after == {"name": "Nakuru Women's Network"}
+
+
+def test_rejecting_needs_a_comment_and_changes_nothing(app, approved, community, admin):
+    revision_id = edit(app, approved.id, community.id, {"name": "Something else"})
+    with pytest.raises(CommentRequired):
+        decide(app, revision_id, admin.id, approve=False)
+    decide(app, revision_id, admin.id, approve=False, comment="Keep the registered name.")
+    assert current(app, approved.id)["name"] == "Nakuru Women's Forum"
+    with pytest.raises(TransitionNotAllowed):
+        decide(app, revision_id, admin.id, approve=True)

@@ -1,0 +1,201 @@
+"""similar(), the "Did you mean …?" look-up, on SQLite (RapidFuzz) and PostgreSQL (pg_trgm)."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import event
+
+from registry.extensions import db
+from registry.models import Stakeholder, Status
+from registry.stakeholders import similar as similar_module
+from registry.stakeholders.similar import candidates, prefixes, similar
+
+
+@pytest.fixture
+def add(app: Flask):
+    """Insert stakeholders by name (approved unless told), committed; returns their ids."""
+
+    def insert(*names: str, status: Status = Status.APPROVED, **fields) -> list[int]:
+        with app.app_context():
+            rows = [
+                Stakeholder(name=name, sector_code="civil_society", status=status, **fields)
+                for name in names
+            ]
+            db.session.add_all(rows)
+            db.session.commit()
+            return [row.id for row in rows]
+
+    return insert
+
+
+def names(found: list[Stakeholder]) -> list[str]:
+    return [s.name for s in found]
+
+
+def test_finds_a_misspelt_name(app, add):
+    add("Nakuru Youth Acton Network", "Cities Alliance", "Songyang County")
+
+    with app.app_context():
+        found = similar("Nakuru Youth Action Network")
+
+    assert names(found) == ["Nakuru Youth Acton Network"]
+
+
+def test_matching_ignores_case_and_spacing(app, add):
+    add("Nakuru Youth Acton Network")
+
+    with app.app_context():
+        found = similar("  NAKURU   youth action network ")
+
+    assert names(found) == ["Nakuru Youth Acton Network"]
+
+
+@pytest.mark.parametrize(
+    "status",
+    [s for s in Status if s != Status.APPROVED],
+)
+def test_ignores_entries_that_are_not_approved(app, add, status):
+    add("Nakuru Youth Action Network", status=status)
+
+    with app.app_context():
+        assert similar("Nakuru Youth Action Network") == []
+
+
+def test_ignores_merged_entries(app, add):
+    [survivor] = add("Nakuru Youth Action Network")
+    add("Nakuru Youth Action Network", merged_into_id=survivor)
+
+    with app.app_context():
+        found = similar("Nakuru Youth Action Network")
+
+    assert [s.id for s in found] == [survivor]
+
+
+def test_leaves_out_the_excluded_entry(app, add):
+    [own] = add("Nakuru Youth Action Network")
+
+    with app.app_context():
+        assert similar("Nakuru Youth Action Network", exclude_id=own) == []
+
+
+def test_closest_first_and_at_most_limit(app, add):
+    add(
+        "Nakuru Youth Network",
+        "Nakuru Youth Action Network",
+        "Nakuru Youth Action Networks",
+        "Youth Action Network Nakuru",
+        "Nakuru Youth Acton Network",
+        "Nakuru Youth Action Network Kenya",
+    )
+
+    with app.app_context():
+        found = similar("Nakuru Youth Action Network", limit=3)
+
+    assert len(found) == 3
+    assert names(found)[0] == "Nakuru Youth Action Network"
+
+
+def test_unrelated_names_are_not_suggested(app, add):
+    add("Cities Alliance", "Korea Research Institute for Human Settlements", "UN-Habitat")
+
+    with app.app_context():
+        assert similar("Nakuru Youth Action Network") == []
+
+
+@pytest.mark.parametrize("query", ["", "  ", "Na", "\x00\x00", None])
+def test_too_short_a_query_suggests_nothing(app, add, query):
+    add("Na Group", "Nakuru Youth Action Network")
+
+    with app.app_context():
+        assert similar(query) == []
+
+
+def test_same_org_identifier_comes_first_whatever_the_name(app, add):
+    add("Nakuru Youth Action Network")
+    [same] = add("Registered Under Another Name", org_identifier="KE-RCO-12345")
+
+    with app.app_context():
+        found = similar("Nakuru Youth Action Network", org_identifier="ke-rco-12345")
+
+    assert names(found) == ["Registered Under Another Name", "Nakuru Youth Action Network"]
+    assert found[0].id == same
+
+
+def test_query_with_like_wildcards_is_literal(app, add):
+    add("100% Nakuru Youth")
+
+    with app.app_context():
+        assert names(similar("100% Nakuru Youth")) == ["100% Nakuru Youth"]
+        assert similar("%%% ___") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        pytest.param("Nakuru Youth Action Network", ["nak", "you", "act", "net"], id="words"),
+        pytest.param("The Network of the City", ["net", "cit"], id="stopwords"),
+        pytest.param("UN", [], id="too-short"),
+        pytest.param("Youth youth YOUTH", ["you"], id="repeated"),
+    ],
+)
+def test_prefixes(name, expected):
+    assert prefixes(name) == expected
+
+
+@pytest.mark.sqlite_only  # PostgreSQL uses the trigram index instead of a candidate set
+def test_sqlite_candidates_are_bounded(app, add):
+    add(*[f"Nakuru Group {n}" for n in range(30)])
+    add("Nakuru Youth Action Network")
+
+    with app.app_context():
+        found = candidates("Nakuru Youth Action Network", cap=10)
+
+    assert len(found) == 10
+    # The row sharing the most word prefixes is scored whatever the cap.
+    assert found[0].name == "Nakuru Youth Action Network"
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_never_reads_more_than_the_cap(app, add, monkeypatch):
+    add(*[f"Nakuru Group {n}" for n in range(30)])
+    monkeypatch.setattr(similar_module, "CANDIDATE_CAP", 5)
+    statements: list[tuple[str, tuple]] = []
+
+    def collect(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, tuple(parameters)))
+
+    with app.app_context():
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", collect)
+        try:
+            found = similar("Nakuru Group 7")
+        finally:
+            event.remove(engine, "before_cursor_execute", collect)
+
+    [(statement, parameters)] = statements
+    assert "LIMIT" in statement.upper()
+    assert parameters[-2:] == (5, 0)  # LIMIT 5 OFFSET 0
+    assert len(found) <= 5
+
+
+@pytest.mark.postgres_only
+def test_postgres_uses_the_trigram_operator(app, add):
+    add("Nakuru Youth Acton Network")
+    statements: list[str] = []
+
+    def collect(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", collect)
+        try:
+            found = similar("Nakuru Youth Action Network")
+        finally:
+            event.remove(engine, "before_cursor_execute", collect)
+
+    assert names(found) == ["Nakuru Youth Acton Network"]
+    [statement] = statements
+    assert "similarity(stakeholder.name" in statement
+    assert "stakeholder.name %" in statement
