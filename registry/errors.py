@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from registry.extensions import db
@@ -62,6 +64,20 @@ def handle_csrf_error(error: CSRFError):
     return _page(400, str(CSRF_MESSAGE))
 
 
+CONFLICT_MESSAGE = _l(
+    "Someone changed this entry at the same moment, so your change was not saved. "
+    "Reload the page to see the current version, then try again."
+)
+
+
+def handle_write_conflict(error: StaleDataError | IntegrityError):
+    """A race the views' own checks could not see (two admins deciding at once, a value taken
+    between check and commit): refuse cleanly, save nothing."""
+    db.session.rollback()
+    current_app.logger.warning("write conflict: %s", error.__class__.__name__)
+    return _page(409, str(CONFLICT_MESSAGE))
+
+
 def handle_server_error(error: InternalServerError):
     db.session.rollback()  # nothing half-written
     original = getattr(error, "original_exception", None)
@@ -72,5 +88,7 @@ def handle_server_error(error: InternalServerError):
 
 def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(StaleDataError, handle_write_conflict)
+    app.register_error_handler(IntegrityError, handle_write_conflict)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(HTTPException, handle_http_error)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from registry import create_app
 from registry.config import ConfigError
@@ -36,7 +38,17 @@ def failing_app(app) -> Flask:
     def explode():
         raise RuntimeError("boom: a bug")
 
+    @requires("public")
+    def stale():
+        raise StaleDataError("UPDATE statement on table 'stakeholder' expected 1 row")
+
+    @requires("public")
+    def duplicate():
+        raise IntegrityError("INSERT ...", {}, Exception("UNIQUE constraint failed"))
+
     failing.add_url_rule("/explode", "explode", explode)
+    failing.add_url_rule("/stale", "stale", stale)
+    failing.add_url_rule("/duplicate", "duplicate", duplicate)
     yield failing
     with failing.app_context():
         db.engine.dispose()
@@ -159,6 +171,12 @@ class TestErrorPages:
         assert "Something went wrong" in body
         assert "Traceback" not in body
         assert "boom" not in body
+
+    @pytest.mark.parametrize("path", ["/stale", "/duplicate"])
+    def test_a_write_race_is_a_409_not_a_500(self, failing_app, path):
+        response = failing_app.test_client().get(path)
+        assert response.status_code == 409
+        assert "at the same moment" in response.get_data(as_text=True)
 
     def test_500_fragment_for_htmx(self, failing_app):
         response = failing_app.test_client().get("/explode", headers=HTMX)

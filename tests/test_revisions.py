@@ -136,3 +136,13 @@ def test_rejecting_needs_a_comment_and_changes_nothing(app, approved, community,
     assert current(app, approved.id)["name"] == "Nakuru Women's Forum"
     with pytest.raises(TransitionNotAllowed):
         decide(app, revision_id, admin.id, approve=True)
+
+
+def test_approval_refuses_an_identifier_taken_in_the_meantime(
+    app, approved, community, admin, make_stakeholder
+):
+    revision_id = edit(app, approved.id, community.id, {"org_identifier": "KE-RCO-12345"})
+    make_stakeholder(name="Someone Else", org_identifier="KE-RCO-12345")
+    with pytest.raises(TransitionNotAllowed, match="now used by another entry"):
+        decide(app, revision_id, admin.id, approve=True)
+    assert current(app, approved.id)["org_identifier"] is None

@@ -558,6 +558,7 @@ def test_editing_again_continues_the_pending_proposal(client, member, approved, 
     html = text(client.get(f"/stakeholders/{approved.id}/edit"))
 
     assert 'value="First Proposal Name"' in html
+    assert 'value="Nakuru"' in html  # the fields the proposal did not touch stay filled in
     assert "already waiting for review" in html
     assert len(rows(StakeholderRevision)) == 1
 

@@ -561,12 +561,12 @@ def test_pending_revision_notice(make_stakeholder, add_pending_revision, viewer,
     assert "A proposed new description" not in html
 
 
-def test_merged_redirects_permanently_to_target(client, make_stakeholder, merge):
+def test_merged_redirects_to_target(client, make_stakeholder, merge):
     target = make_stakeholder(name="Survivor")
     duplicate = make_stakeholder(name="Duplicate")
     merge(duplicate, target)
     response = client.get(f"/stakeholders/{duplicate.id}")
-    assert response.status_code == 301
+    assert response.status_code == 302
     assert response.location == f"/stakeholders/{target.id}"
 
 

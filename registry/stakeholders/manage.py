@@ -214,11 +214,8 @@ def update(stakeholder_id: int):
     """Change an entry: at once, or as a change waiting for review once it is public."""
     stakeholder = _load(stakeholder_id, "stakeholder.edit")
     if request.method == "GET":
-        pending = revisions.pending_revision(stakeholder)
-        if pending is not None and revisions.needs_review(stakeholder, _me()):
-            values = pending.data  # carry on with the proposal already waiting
-        else:
-            values = revisions.snapshot(stakeholder)
+        # A member carries on with the proposal already waiting, if there is one.
+        values = revisions.editable_values(stakeholder, _me())
         form = StakeholderForm.from_values(values, version=str(stakeholder.version))
         return _render_edit(stakeholder, form)
 

@@ -170,6 +170,28 @@ def propose(stakeholder: Stakeholder, data: dict[str, Any], author: User) -> Sta
     return revision
 
 
+def _check_identifier_free(stakeholder: Stakeholder, identifier: str | None) -> None:
+    """The identifier was free when proposed; another entry may have taken it since."""
+    if not identifier:
+        return
+    holder = db.session.scalar(
+        select(Stakeholder).where(
+            Stakeholder.org_identifier == identifier, Stakeholder.id != stakeholder.id
+        )
+    )
+    if holder is not None:
+        raise TransitionNotAllowed(
+            str(
+                _l(
+                    "The identifier %(identifier)s is now used by another entry (#%(id)d). "
+                    "Reject this change, or ask for a corrected one.",
+                    identifier=identifier,
+                    id=holder.id,
+                )
+            )
+        )
+
+
 def diff(revision: StakeholderRevision) -> list[FieldChange]:
     """What approving ``revision`` would change, field by field, against the public version."""
     return changes(snapshot(revision.stakeholder), revision.data)
@@ -185,6 +207,7 @@ def decide(revision: StakeholderRevision, approve: bool, actor: User, comment: s
     stakeholder = revision.stakeholder
     found = diff(revision)
     if approve:
+        _check_identifier_free(stakeholder, revision.data.get("org_identifier"))
         apply(stakeholder, revision.data)
     revision.status = RevisionStatus.APPROVED if approve else RevisionStatus.REJECTED
     revision.decided_at = utcnow()

@@ -97,7 +97,8 @@ def detail(stakeholder_id: int):
         target = _merge_target(stakeholder)
         if target is None or not can(current_user, "stakeholder.view", target):
             abort(404)
-        return redirect(url_for("stakeholders.detail", stakeholder_id=target.id), 301)
+        # 302, not 301: a merge can be undone, and browsers keep a 301 for good.
+        return redirect(url_for("stakeholders.detail", stakeholder_id=target.id), 302)
     stakeholder = _visible_or_404(stakeholder)
     show_contacts = can(current_user, "contact.view", stakeholder)
     show_history = can(current_user, "stakeholder.history", stakeholder)
