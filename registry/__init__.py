@@ -11,8 +11,10 @@ from typing import Any
 from flask import Flask, g, request
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
+from werkzeug.routing import IntegerConverter
 
 from registry import config as settings
+from registry.ids import MAX_ID
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -44,6 +46,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
+    # Ids in URLs stay within the database's integer: a larger number is no page (404), not
+    # an overflow error from PostgreSQL. Set before any route is added.
+    app.url_map.converters["int"] = DatabaseIdConverter
     _init_extensions(app)
     _init_request_hooks(app)
     _init_templates(app)
@@ -55,6 +60,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     register_cli(app)
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:…>`` bounded to PostgreSQL's ``integer`` (the primary keys' type)."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _select_locale() -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -78,6 +78,19 @@ def handle_write_conflict(error: StaleDataError | IntegrityError):
     return _page(409, str(CONFLICT_MESSAGE))
 
 
+OUT_OF_RANGE_MESSAGE = _l(
+    "A value you sent is out of range or in the wrong form (a number too large, say). "
+    "Check it and try again; nothing was saved."
+)
+
+
+def handle_data_error(error: DataError):
+    """A value the database cannot hold got past a form's checks: a 400, never a 500."""
+    db.session.rollback()
+    current_app.logger.warning("value refused by the database: %s", error.orig)
+    return _page(400, str(OUT_OF_RANGE_MESSAGE))
+
+
 def handle_server_error(error: InternalServerError):
     db.session.rollback()  # nothing half-written
     original = getattr(error, "original_exception", None)
@@ -90,5 +103,6 @@ def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(StaleDataError, handle_write_conflict)
     app.register_error_handler(IntegrityError, handle_write_conflict)
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(HTTPException, handle_http_error)

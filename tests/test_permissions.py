@@ -165,3 +165,51 @@ def test_route_role_table(app, as_role, url_values, role):
         if allowed == is_refused(response, role):
             mismatches.append(("auth.logout", "POST", response.status_code))
     assert mismatches == []
+
+
+# --- bad input at every address -----------------------------------------------------------
+
+NASTY_VALUES = [
+    "",
+    "x" * 5000,
+    "<script>alert(1)</script>",
+    "\x00",
+    "-1",
+    "9" * 30,
+    "2147483648",
+    "'; DROP TABLE stakeholder; --",
+    "%_\\",
+    "2026-02-30",
+]
+# Every name a form or a query in the app reads, so each field meets each bad value.
+FIELD_NAMES = [
+    "q", "page", "sort", "dir", "sector", "constituency", "country", "scale", "city",
+    "name", "acronym", "org_identifier", "website", "description", "constituencies",
+    "email", "password", "confirm", "remember", "next", "role", "active", "state",
+    "stakeholder_id", "source_id", "target_id", "source_q", "target_q", "comment", "action",
+    "version", "not_listed", "position", "phone", "consent_at", "message", "actor",
+    "entry_type", "entry_id", "date_from", "date_to", "membership_id",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["anonymous", "member", "admin"])
+@pytest.mark.parametrize("value", NASTY_VALUES, ids=range(len(NASTY_VALUES)))
+def test_no_address_answers_bad_input_with_a_500(app, as_role, url_values, role, value):
+    client, _user = as_role(role)
+    data = dict.fromkeys(FIELD_NAMES, value)
+    for rule, method in routes(app):
+        if (rule.endpoint, method) == ("auth.logout", "POST"):
+            continue
+        url = rule.build({k: url_values[k] for k in rule.arguments}, append_unknown=False)[1]
+        if method == "GET":
+            response = client.get(url, query_string=data)
+        else:
+            response = client.open(url, method=method, data=data)
+        response.close()
+        assert response.status_code < 500, (rule.endpoint, method, value[:20])
+
+
+@pytest.mark.parametrize("path", ["/stakeholders/2147483648", "/admin/users/99999999999999999999"])
+def test_ids_beyond_the_database_integer_are_not_found(as_role, path):
+    client, _user = as_role("admin")
+    assert client.get(path).status_code == 404

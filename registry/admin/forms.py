@@ -4,8 +4,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import DataRequired, InputRequired, NumberRange
 
+from registry.ids import MAX_ID
 from registry.models import Role
 
 ROLE_LABELS = {
@@ -40,5 +41,8 @@ class AddMembershipForm(FlaskForm):
         _l("Organization"),
         coerce=int,
         validate_choice=False,  # the choices come from a search; the service checks the id
-        validators=[DataRequired(_l("Choose the organization this person acts for"))],
+        validators=[
+            DataRequired(_l("Choose the organization this person acts for")),
+            NumberRange(1, MAX_ID, _l("Choose an organization from the list")),
+        ],
     )

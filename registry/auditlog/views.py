@@ -16,6 +16,7 @@ from sqlalchemy.orm import contains_eager
 from registry.auditlog import bp
 from registry.extensions import db
 from registry.htmx import render
+from registry.ids import MAX_ID
 from registry.models import AuditEvent, User
 from registry.pagination import paginate
 from registry.permissions import requires
@@ -90,7 +91,7 @@ class AuditFilters:
         if self.entry_type:
             stmt = stmt.where(AuditEvent.entry_type == self.entry_type)
         if self.entry_id:
-            if self.entry_id.isdigit() and len(self.entry_id) <= 18:
+            if self.entry_id.isdigit() and int(self.entry_id) <= MAX_ID:
                 stmt = stmt.where(AuditEvent.entry_id == int(self.entry_id))
             else:
                 self.problems.append(

@@ -5,7 +5,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, NumberRange
+
+from registry.ids import MAX_ID
 
 COMMENT_MAX = 2000
 
@@ -59,10 +61,18 @@ class ArchiveForm(FlaskForm):
 
 class MergeForm(FlaskForm):
     source_id = IntegerField(
-        _l("Duplicate"), validators=[InputRequired(_l("Choose the duplicate to merge."))]
+        _l("Duplicate"),
+        validators=[
+            InputRequired(_l("Choose the duplicate to merge.")),
+            NumberRange(1, MAX_ID, _l("Choose the duplicate to merge.")),
+        ],
     )
     target_id = IntegerField(
-        _l("Entry to keep"), validators=[InputRequired(_l("Choose the entry to keep."))]
+        _l("Entry to keep"),
+        validators=[
+            InputRequired(_l("Choose the entry to keep.")),
+            NumberRange(1, MAX_ID, _l("Choose the entry to keep.")),
+        ],
     )
 
 

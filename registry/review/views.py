@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from registry.extensions import db
 from registry.htmx import render, wants_fragment
+from registry.ids import db_id
 from registry.models import RevisionStatus, Stakeholder, Status
 from registry.pagination import paginate
 from registry.permissions import requires
@@ -317,8 +318,8 @@ def merge_preview():
     """Choose a duplicate and the entry to keep, and see what merging would move."""
     args = request.args
     return _merge_page(
-        args.get("source_id", type=int),
-        args.get("target_id", type=int),
+        args.get("source_id", type=db_id),
+        args.get("target_id", type=db_id),
         args.get("source_q", "")[:200],
         args.get("target_q", "")[:200],
     )
@@ -331,8 +332,8 @@ def merge_stakeholders():
     form = MergeForm()
     if not form.validate():
         return _merge_page(
-            request.form.get("source_id", type=int),
-            request.form.get("target_id", type=int),
+            request.form.get("source_id", type=db_id),
+            request.form.get("target_id", type=db_id),
             status=422,
             error=first_error(form),
         )
