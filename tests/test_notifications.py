@@ -109,7 +109,8 @@ def test_a_proposed_change_is_mailed_to_admins_and_its_decision_to_the_author(
     with app.test_request_context():
         stakeholder = db.session.get(Stakeholder, approved.id)
         member = db.session.get(User, people["member"].id)
-        revision = revisions.update(stakeholder, {"city": "Nairobi"}, member, stakeholder.version)
+        token = revisions.edit_token(stakeholder, member)
+        revision = revisions.update(stakeholder, {"city": "Nairobi"}, member, token)
         db.session.commit()
         revision_id = revision.id
     assert smtp_server[-1]["Subject"] == "Change to review: Kibera Youth Forum"

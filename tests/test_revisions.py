@@ -35,11 +35,18 @@ def admin(make_user):
     return make_user(Role.ADMIN)
 
 
-def edit(app, stakeholder_id, user_id, data, version=None):
+def token_for(app, stakeholder_id, user_id) -> str:
+    """The edit token a form loaded now would carry."""
+    with app.app_context():
+        stakeholder = db.session.get(Stakeholder, stakeholder_id)
+        return revisions.edit_token(stakeholder, db.session.get(User, user_id))
+
+
+def edit(app, stakeholder_id, user_id, data, token=None):
+    token = token_for(app, stakeholder_id, user_id) if token is None else token
     with app.test_request_context():
         stakeholder = db.session.get(Stakeholder, stakeholder_id)
-        expected = stakeholder.version if version is None else version
-        result = revisions.update(stakeholder, data, db.session.get(User, user_id), expected)
+        result = revisions.update(stakeholder, data, db.session.get(User, user_id), token)
         db.session.commit()
         return result.id if result else None
 
@@ -90,12 +97,32 @@ def test_a_draft_is_edited_directly_by_its_member(app, make_stakeholder, communi
 
 
 def test_a_save_from_an_older_version_is_refused(app, approved, admin):
-    with app.app_context():
-        loaded_version = db.session.get(Stakeholder, approved.id).version
+    loaded = token_for(app, approved.id, admin.id)
     edit(app, approved.id, admin.id, {"city": "Naivasha"})
     with pytest.raises(revisions.EditConflict):
-        edit(app, approved.id, admin.id, {"city": "Eldoret"}, version=loaded_version)
+        edit(app, approved.id, admin.id, {"city": "Eldoret"}, token=loaded)
     assert current(app, approved.id)["city"] == "Naivasha"
+
+
+def test_two_members_continuing_one_proposal_cannot_overwrite_each_other(
+    app, approved, community, make_user
+):
+    other_member = make_user(Role.COMMUNITY)
+    edit(app, approved.id, community.id, {"name": "Proposal One"})
+    # Both open the form on the waiting proposal; the first to save wins, the second is told.
+    first = token_for(app, approved.id, community.id)
+    second = token_for(app, approved.id, other_member.id)
+    revision_id = edit(app, approved.id, community.id, {"city": "Naivasha"}, token=first)
+    with pytest.raises(revisions.EditConflict):
+        edit(app, approved.id, other_member.id, {"name": "Proposal Two"}, token=second)
+    with app.app_context():
+        revision = db.session.get(StakeholderRevision, revision_id)
+        assert revision.data == {"name": "Proposal One", "city": "Naivasha"}
+
+
+def test_a_missing_token_is_a_conflict(app, approved, admin):
+    with pytest.raises(revisions.EditConflict):
+        edit(app, approved.id, admin.id, {"city": "Eldoret"}, token="")
 
 
 def test_a_constituency_only_change_moves_the_version_on(app, approved, admin):

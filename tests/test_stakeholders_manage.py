@@ -162,7 +162,10 @@ def count(app: Flask, model) -> int:
 
 
 def version_in(html: str) -> str:
-    match = re.search(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"', html)
+    token = r"([\d.-]+)"  # the entry's version, and the pending proposal's when continuing it
+    match = re.search(
+        rf'name="version"[^>]*value="{token}"|value="{token}"[^>]*name="version"', html
+    )
     assert match, "the edit form carries the version it was loaded at"
     return match.group(1) or match.group(2)
 
@@ -608,6 +611,36 @@ def test_concurrent_edit_second_save_gets_409_and_keeps_its_input(
     fresh = fetch(draft.id)
     assert version_in(html) == str(fresh.version)  # saving again is now deliberate
     assert (fresh.city, fresh.description) == ("Naivasha", "")
+
+
+def test_two_members_continuing_one_proposal_second_gets_409(
+    app, make_user, make_membership, approved, member, rows
+):
+    colleague = make_user(Role.COMMUNITY, name="Colleague")
+    make_membership(colleague, approved)
+    first, second = app.test_client(), app.test_client()
+    log_in(first, member)
+    log_in(second, colleague)
+    start = version_in(text(first.get(f"/stakeholders/{approved.id}/edit")))
+    first.post(
+        f"/stakeholders/{approved.id}/edit", data=edit_data(approved, start, city="Naivasha")
+    )
+    first_token = version_in(text(first.get(f"/stakeholders/{approved.id}/edit")))
+    second_token = version_in(text(second.get(f"/stakeholders/{approved.id}/edit")))
+
+    saved = first.post(
+        f"/stakeholders/{approved.id}/edit",
+        data=edit_data(approved, first_token, city="Naivasha", acronym="NYAN"),
+    )
+    refused = second.post(
+        f"/stakeholders/{approved.id}/edit",
+        data=edit_data(approved, second_token, city="Eldoret"),
+    )
+
+    assert saved.status_code == 303
+    assert refused.status_code == 409
+    [revision] = rows(StakeholderRevision)
+    assert revision.data == {"city": "Naivasha", "acronym": "NYAN"}
 
 
 def test_edit_with_a_mangled_version_is_a_conflict(client, member, draft, fetch):

@@ -178,6 +178,10 @@ class StakeholderRevision(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     comment: Mapped[str] = mapped_column(Text, default="")
+    # Two members continuing the same proposal: the second save is refused, not merged blind.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own protocol
 
     stakeholder: Mapped[Stakeholder] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])

@@ -176,11 +176,6 @@ def similar_names():
 # --- edit --------------------------------------------------------------------------------------
 
 
-def _version(value: str | None) -> int:
-    # A missing or mangled version cannot prove the editor saw the latest one: a conflict.
-    return int(value) if value and value.isdigit() else -1
-
-
 def _render_edit(
     stakeholder: Stakeholder, form: StakeholderForm, status: int = 200, **context: Any
 ):
@@ -199,7 +194,8 @@ def _conflict(stakeholder_id: int, form: StakeholderForm):
     """Someone saved first: keep the editor's input, show what is saved now (409)."""
     db.session.rollback()
     stakeholder = _load(stakeholder_id, "stakeholder.edit")
-    form.version.data = str(stakeholder.version)  # saving again now overwrites knowingly
+    # Saving again now overwrites knowingly.
+    form.version.data = revisions.edit_token(stakeholder, _me())
     return _render_edit(
         stakeholder,
         form,
@@ -216,7 +212,7 @@ def update(stakeholder_id: int):
     if request.method == "GET":
         # A member carries on with the proposal already waiting, if there is one.
         values = revisions.editable_values(stakeholder, _me())
-        form = StakeholderForm.from_values(values, version=str(stakeholder.version))
+        form = StakeholderForm.from_values(values, version=revisions.edit_token(stakeholder, _me()))
         return _render_edit(stakeholder, form)
 
     form = StakeholderForm()
@@ -228,7 +224,8 @@ def update(stakeholder_id: int):
         form.org_identifier.errors.append(_org_id_error(owner))
         return _render_edit(stakeholder, form, status=422)
     try:
-        proposed = revisions.update(stakeholder, data, _me(), _version(form.version.data))
+        # A missing version cannot prove the editor saw the latest state: "" never matches.
+        proposed = revisions.update(stakeholder, data, _me(), form.version.data or "")
         db.session.commit()
     except (revisions.EditConflict, StaleDataError):
         return _conflict(stakeholder_id, form)

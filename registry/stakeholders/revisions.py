@@ -96,8 +96,20 @@ def needs_review(stakeholder: Stakeholder, actor: User) -> bool:
     return stakeholder.status == Status.APPROVED and actor.role not in STAFF
 
 
-def check_version(stakeholder: Stakeholder, expected_version: int | None) -> None:
-    if expected_version is not None and stakeholder.version != expected_version:
+def edit_token(stakeholder: Stakeholder, actor: User) -> str:
+    """What an edit form carries to prove it saw the latest state: the entry's version, and
+    the pending proposal's too when this editor's change would continue it."""
+    token = str(stakeholder.version)
+    if needs_review(stakeholder, actor):
+        revision = pending_revision(stakeholder)
+        if revision is not None:
+            token += f"-{revision.id}.{revision.version}"
+    return token
+
+
+def check_version(stakeholder: Stakeholder, actor: User, token: str | None) -> None:
+    """Refuse a save whose form was loaded before someone else saved (``None``: no check)."""
+    if token is not None and token != edit_token(stakeholder, actor):
         raise EditConflict
 
 
@@ -121,10 +133,11 @@ def pending_revision(stakeholder: Stakeholder) -> StakeholderRevision | None:
 
 
 def update(
-    stakeholder: Stakeholder, data: dict[str, Any], actor: User, expected_version: int | None
+    stakeholder: Stakeholder, data: dict[str, Any], actor: User, token: str | None
 ) -> StakeholderRevision | None:
-    """Save an edit: applied now, or held as the pending revision (returned)."""
-    check_version(stakeholder, expected_version)
+    """Save an edit: applied now, or held as the pending revision (returned). ``token`` is
+    the form's ``edit_token`` from when it was loaded."""
+    check_version(stakeholder, actor, token)
     if needs_review(stakeholder, actor):
         return propose(stakeholder, data, actor)
     before = snapshot(stakeholder)
