@@ -63,6 +63,22 @@ def _engine_options(url: str) -> dict:
     return {}
 
 
+def _public_url(production: bool) -> str:
+    # Links in mail are built from this, never from the request's Host header (which a client
+    # chooses): a forged Host must not put a foreign link into an administrator's inbox.
+    url = os.environ.get("PUBLIC_URL", "").strip().rstrip("/")
+    if not url:
+        if production:
+            raise ConfigError("PUBLIC_URL must be set when REGISTRY_ENV=production")
+        url = f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    return url
+
+
+def _trusted_hosts() -> list[str] | None:
+    hosts = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+    return hosts or None
+
+
 def load(instance_path: str | os.PathLike) -> dict:
     """Build the settings mapping for ``create_app`` from the environment."""
     instance = Path(instance_path)
@@ -92,6 +108,8 @@ def load(instance_path: str | os.PathLike) -> dict:
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "PER_PAGE": 25,
+        "PUBLIC_URL": _public_url(production),
+        "TRUSTED_HOSTS": _trusted_hosts(),
         # Mail: without MAIL_SERVER, messages go to the log (development).
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),

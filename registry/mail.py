@@ -28,7 +28,8 @@ def queue(to: list[str] | str, subject: str, body: str) -> None:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = ", ".join(recipients)
-    message["Subject"] = subject
+    # A header is one line: a name typed with a line break must not break the message.
+    message["Subject"] = " ".join(subject.split())
     message.set_content(body)
     db.session.info.setdefault(OUTBOX, []).append(message)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flask import has_request_context, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -19,9 +19,14 @@ ENTRY_ENDPOINTS = {"stakeholder": "stakeholders.detail"}
 
 
 def entry_url(entry: Any) -> str:
+    """The entry's address on the public site (PUBLIC_URL), whatever Host a request named."""
     endpoint = ENTRY_ENDPOINTS[entry.__tablename__]
-    external = has_request_context()
-    return url_for(endpoint, stakeholder_id=entry.id, _external=external)
+    if has_request_context():
+        path = url_for(endpoint, stakeholder_id=entry.id)
+    else:
+        with current_app.test_request_context():
+            path = url_for(endpoint, stakeholder_id=entry.id)
+    return current_app.config["PUBLIC_URL"] + path
 
 
 def admin_emails() -> list[str]:

@@ -61,13 +61,24 @@ def _view_stakeholder(user: Any, stakeholder: Any = None) -> bool:
     return _staff_or_member(user, stakeholder)
 
 
-def _edit_stakeholder(user: Any, stakeholder: Any = None) -> bool:
-    """Archived or merged entries are frozen for everyone but administrators."""
+def _act_on_stakeholder(user: Any, stakeholder: Any = None) -> bool:
+    """Submit, withdraw, manage contacts: staff, or its members. Archived or merged entries
+    are frozen for everyone but administrators."""
     from registry.models import Status
 
     if stakeholder is not None and stakeholder.status == Status.ARCHIVED:
         return _is_admin(user)
     return _staff_or_member(user, stakeholder)
+
+
+def _edit_stakeholder(user: Any, stakeholder: Any = None) -> bool:
+    """As ``_act_on_stakeholder``; and while an entry waits for review its members cannot
+    change it, so the administrator approves exactly what was submitted."""
+    from registry.models import Status
+
+    if stakeholder is not None and stakeholder.status == Status.SUBMITTED:
+        return _is_staff(user)
+    return _act_on_stakeholder(user, stakeholder)
 
 
 def _claim_stakeholder(user: Any, stakeholder: Any = None) -> bool:
@@ -89,14 +100,14 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "stakeholder.view": _view_stakeholder,
     "stakeholder.create": _authenticated,
     "stakeholder.edit": _edit_stakeholder,
-    "stakeholder.submit": _edit_stakeholder,
-    "stakeholder.withdraw": _edit_stakeholder,
+    "stakeholder.submit": _act_on_stakeholder,
+    "stakeholder.withdraw": _act_on_stakeholder,
     "stakeholder.claim": _claim_stakeholder,
     "stakeholder.history": _staff_or_member,
     "stakeholder.archive": _is_admin,
     "stakeholder.merge": _is_admin,
     "contact.view": _staff_or_member,  # personal data: never public, never exported
-    "contact.edit": _staff_or_member,
+    "contact.edit": _act_on_stakeholder,
     # Review and oversight.
     "review.decide": _is_admin,
     "review.queue": _is_admin,

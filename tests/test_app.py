@@ -61,6 +61,13 @@ class TestSettings:
         with pytest.raises(ConfigError, match="SECRET_KEY must be set"):
             load_settings(tmp_path)
 
+    def test_production_without_public_url_stops(self, monkeypatch, tmp_path):
+        monkeypatch.setenv("REGISTRY_ENV", "production")
+        monkeypatch.setenv("SECRET_KEY", "k" * 64)
+        monkeypatch.delenv("PUBLIC_URL", raising=False)
+        with pytest.raises(ConfigError, match="PUBLIC_URL must be set"):
+            load_settings(tmp_path)
+
     def test_development_key_is_generated_once_and_kept(self, monkeypatch, tmp_path):
         monkeypatch.delenv("REGISTRY_ENV", raising=False)
         monkeypatch.delenv("SECRET_KEY", raising=False)

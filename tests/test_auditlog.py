@@ -235,3 +235,10 @@ def test_only_administrators_read_the_audit_log(as_role, role):
         assert response.location.startswith("/login")
     else:
         assert response.status_code == 403
+
+
+def test_the_last_possible_date_is_a_filter_not_an_overflow(client, admin, events):
+    response = client.get("/admin/audit/", query_string={"date_to": "9999-12-31"})
+
+    assert response.status_code == 200
+    assert len(listed(response)) == 5

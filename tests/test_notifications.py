@@ -125,3 +125,23 @@ def test_a_proposed_change_is_mailed_to_admins_and_its_decision_to_the_author(
     assert decision["To"] == "member@example.org"
     assert decision["Subject"] == "Change not approved: Kibera Youth Forum"
     assert "Kibera is in Nairobi already." in decision.get_content()
+
+
+def test_a_line_break_in_a_subject_does_not_break_the_message(app, smtp_server):
+    with app.test_request_context():
+        mail.queue("someone@example.org", "For review: Acme\r\nCorp", "body")
+        db.session.commit()
+    assert smtp_server[0]["Subject"] == "For review: Acme Corp"
+
+
+def test_mail_links_use_the_public_url_not_the_request_host(
+    app, smtp_server, draft, people, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://registry.example.org")
+    with app.test_request_context(headers={"Host": "evil.example"}):
+        stakeholder = db.session.get(Stakeholder, draft.id)
+        transition(stakeholder, Action.SUBMIT, db.session.get(User, people["member"].id))
+        db.session.commit()
+    body = smtp_server[-1].get_content()
+    assert f"https://registry.example.org/stakeholders/{draft.id}" in body
+    assert "evil.example" not in body

@@ -742,3 +742,15 @@ def test_no_audit_event_without_a_decision(app, client, admin, submitted):
     with app.app_context():
         stmt = select(func.count()).where(AuditEvent.entry_type == "stakeholder")
         assert db.session.scalar(stmt) == 0
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"), [("admin", True), ("officer", False), ("member", False)]
+)
+def test_the_archive_control_is_on_the_entry_page_for_admins(
+    as_role, make_stakeholder, role, shown
+):
+    stakeholder = make_stakeholder(name="Archivable Org")
+    client, _user = as_role(role)
+    html = client.get(f"/stakeholders/{stakeholder.id}").get_data(as_text=True)
+    assert (f"/review/stakeholders/{stakeholder.id}/archive" in html) is shown

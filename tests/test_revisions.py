@@ -173,3 +173,14 @@ def test_approval_refuses_an_identifier_taken_in_the_meantime(
     with pytest.raises(TransitionNotAllowed, match="now used by another entry"):
         decide(app, revision_id, admin.id, approve=True)
     assert current(app, approved.id)["org_identifier"] is None
+
+
+def test_a_change_to_an_entry_archived_since_cannot_be_approved(app, approved, community, admin):
+    revision_id = edit(app, approved.id, community.id, {"name": "Renamed"})
+    with app.app_context():
+        db.session.get(Stakeholder, approved.id).status = Status.ARCHIVED
+        db.session.commit()
+    with pytest.raises(TransitionNotAllowed, match="no longer approved"):
+        decide(app, revision_id, admin.id, approve=True)
+    decide(app, revision_id, admin.id, approve=False, comment="The entry was archived.")
+    assert current(app, approved.id)["name"] == "Nakuru Women's Forum"

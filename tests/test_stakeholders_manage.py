@@ -1235,3 +1235,38 @@ def test_anonymous_visitor_is_invited_to_log_in_to_join(client, approved):
     assert "Log in to ask to join this organization" in html
     assert f"next=/stakeholders/{approved.id}/claim" in html.replace("%2F", "/")
     assert f'href="/stakeholders/{approved.id}/edit"' not in html
+
+
+def test_a_submitted_entry_is_frozen_for_its_members(app, client, member, draft, fetch):
+    with app.app_context():
+        row = db.session.get(Stakeholder, draft.id)
+        row.status = Status.SUBMITTED
+        db.session.commit()
+    log_in(client, member)
+    version = str(fetch(draft.id).version)
+    response = client.post(
+        f"/stakeholders/{draft.id}/edit", data=edit_data(draft, version, name="Changed In Review")
+    )
+    assert response.status_code == 403
+    assert fetch(draft.id).name == draft.name
+
+
+def test_archived_entries_contacts_are_frozen_for_members(app, client, member, draft, rows):
+    with app.app_context():
+        row = db.session.get(Stakeholder, draft.id)
+        row.status = Status.ARCHIVED
+        db.session.commit()
+    log_in(client, member)
+    response = client.post(
+        f"/stakeholders/{draft.id}/contacts/new",
+        data={"name": "Late Addition", "consent_at": "2026-01-01"},
+    )
+    assert response.status_code in (403, 404)
+    assert rows(Contact) == []
+
+
+def test_a_line_break_in_a_name_becomes_a_space(client, member, rows):
+    log_in(client, member)
+    client.post("/stakeholders/new", data=form_data(name="Acme\r\nCorp", not_listed="y"))
+    [stakeholder] = rows(Stakeholder)
+    assert stakeholder.name == "Acme Corp"

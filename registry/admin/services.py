@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 from registry import audit
 from registry.extensions import db
 from registry.models import Membership, Role, Stakeholder, User
+from registry.text import escape_like
 
 
 class AdminError(ValueError):
@@ -44,10 +45,6 @@ def membership_counts(user_ids: list[int]) -> dict[int, int]:
         .group_by(Membership.user_id)
     )
     return dict(rows.all())
-
-
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def change_role(actor: User, user: User, role: Role) -> bool:

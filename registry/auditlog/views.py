@@ -20,6 +20,7 @@ from registry.ids import MAX_ID
 from registry.models import AuditEvent, User
 from registry.pagination import paginate
 from registry.permissions import requires
+from registry.text import escape_like
 
 MAX_TEXT = 200
 
@@ -86,7 +87,7 @@ class AuditFilters:
             .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
         )
         if self.actor:
-            pattern = f"%{_escape_like(self.actor.lower())}%"
+            pattern = f"%{escape_like(self.actor.lower())}%"
             stmt = stmt.where(User.email.like(pattern, escape="\\"))
         if self.entry_type:
             stmt = stmt.where(AuditEvent.entry_type == self.entry_type)
@@ -109,7 +110,7 @@ class AuditFilters:
             stmt = stmt.where(
                 AuditEvent.created_at >= datetime.combine(start, datetime.min.time(), UTC)
             )
-        if end:
+        if end and end < date.max:  # the last day there is has no end to compare with
             # "To" includes the whole of that day.
             stmt = stmt.where(
                 AuditEvent.created_at
@@ -118,10 +119,6 @@ class AuditFilters:
         if start and end and start > end:
             self.problems.append(_("The “from” date is after the “to” date: nothing can match."))
         return stmt
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def entry_types() -> list[str]:

@@ -24,7 +24,7 @@ from registry.models._base import utcnow
 from registry.references import REFERENCES, Move, Reference, references
 from registry.review.services import display
 from registry.stakeholders import revisions
-from registry.stakeholders.queries import escape_like
+from registry.text import escape_like
 from registry.workflow import STATUS_LABELS, record_review
 
 MOVED = "moved"  # ids of rows repointed to the kept entry

@@ -264,7 +264,6 @@ def decide_claim(claim: MembershipClaim, approve: bool, actor: User, comment: st
             "claim": claim.status.value,
             "claim_id": claim.id,
             "user_id": claim.user_id,
-            "user": claim.user.email,
             **({"membership_created": True} if created else {}),
             **({"comment": comment} if comment else {}),
         },

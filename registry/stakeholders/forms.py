@@ -68,6 +68,15 @@ def clean_text(value: Any) -> Any:
     return value
 
 
+def one_line(value: Any) -> Any:
+    """For single-line fields (names, places): any run of white space, line breaks included,
+    becomes one space, so a name cannot smuggle a line into a page title or a mail header."""
+    value = clean_text(value)
+    if isinstance(value, str):
+        return " ".join(value.split())
+    return value
+
+
 def normalize_org_identifier(value: str | None) -> str | None:
     """Upper-case the list prefix and trim; the id keeps its case. None when empty."""
     value = clean_text(value or "")
@@ -135,7 +144,7 @@ class StakeholderForm(FlaskForm):
     name = StringField(
         _l("Name of the organization"),
         description=_l("Its full name, as the organization writes it."),
-        filters=[clean_text],
+        filters=[one_line],
         validators=[
             DataRequired(_l("Enter the name of the organization")),
             Length(max=200, message=_l("The name must be 200 characters or fewer")),
@@ -143,7 +152,7 @@ class StakeholderForm(FlaskForm):
     )
     acronym = StringField(
         _l("Acronym or short name (optional)"),
-        filters=[clean_text],
+        filters=[one_line],
         validators=[Length(max=30, message=_l("The acronym must be 30 characters or fewer"))],
     )
     org_identifier = StringField(
@@ -182,7 +191,7 @@ class StakeholderForm(FlaskForm):
     )
     city = StringField(
         _l("City or locality (optional)"),
-        filters=[clean_text],
+        filters=[one_line],
         validators=[Length(max=120, message=_l("The city must be 120 characters or fewer"))],
     )
     scale = RadioField(
@@ -299,7 +308,7 @@ class ContactForm(FlaskForm):
 
     name = StringField(
         _l("Full name"),
-        filters=[clean_text],
+        filters=[one_line],
         validators=[
             DataRequired(_l("Enter the person's name")),
             Length(max=120, message=_l("The name must be 120 characters or fewer")),
@@ -308,7 +317,7 @@ class ContactForm(FlaskForm):
     position = StringField(
         _l("Position (optional)"),
         description=_l("Their role in the organization, like Programme coordinator."),
-        filters=[clean_text],
+        filters=[one_line],
         validators=[Length(max=120, message=_l("The position must be 120 characters or fewer"))],
     )
     email = EmailField(

@@ -17,16 +17,14 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from registry.extensions import db
 from registry.models import (
     Constituency,
-    Review,
-    RevisionStatus,
     Scale,
     Sector,
     Stakeholder,
-    StakeholderRevision,
     Status,
 )
 from registry.models.stakeholders import stakeholder_constituency
 from registry.taxonomy import CONSTITUENCY_CODES, SECTOR_CODES
+from registry.text import escape_like
 
 MAX_TEXT = 200  # longer search input is cut, never an error
 
@@ -99,10 +97,6 @@ class Filters:
         if values["sort"] == DEFAULT_SORT and values["dir"] == SORT_DEFAULT_DIR[DEFAULT_SORT]:
             del values["sort"], values["dir"]
         return {key: value for key, value in values.items() if value}
-
-
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _conditions(filters: Filters) -> dict[str, ColumnElement[bool]]:
@@ -242,24 +236,3 @@ def get_stakeholder(stakeholder_id: int) -> Stakeholder | None:
         .where(Stakeholder.id == stakeholder_id)
     )
     return db.session.scalar(stmt)
-
-
-def review_history(stakeholder: Stakeholder) -> list[Review]:
-    """Every review decision on the stakeholder, newest first."""
-    stmt = (
-        select(Review)
-        .options(joinedload(Review.reviewer))
-        .where(Review.entry_type == "stakeholder", Review.entry_id == stakeholder.id)
-        .order_by(Review.created_at.desc(), Review.id.desc())
-    )
-    return list(db.session.scalars(stmt))
-
-
-def has_pending_revision(stakeholder: Stakeholder) -> bool:
-    stmt = select(
-        exists().where(
-            StakeholderRevision.stakeholder_id == stakeholder.id,
-            StakeholderRevision.status == RevisionStatus.PENDING,
-        )
-    )
-    return bool(db.session.scalar(stmt))

@@ -24,7 +24,7 @@ from registry.models import (
 )
 from registry.models._base import utcnow
 from registry.permissions import STAFF
-from registry.workflow import CommentRequired, TransitionNotAllowed, record_review
+from registry.workflow import STATUS_LABELS, CommentRequired, TransitionNotAllowed, record_review
 
 # The fields a stakeholder's editors change, in the order a diff lists them.
 FIELDS: dict[str, Any] = {
@@ -185,13 +185,9 @@ def propose(stakeholder: Stakeholder, data: dict[str, Any], author: User) -> Sta
 
 def _check_identifier_free(stakeholder: Stakeholder, identifier: str | None) -> None:
     """The identifier was free when proposed; another entry may have taken it since."""
-    if not identifier:
-        return
-    holder = db.session.scalar(
-        select(Stakeholder).where(
-            Stakeholder.org_identifier == identifier, Stakeholder.id != stakeholder.id
-        )
-    )
+    from registry.stakeholders.services import org_identifier_owner  # services imports us
+
+    holder = org_identifier_owner(identifier, exclude_id=stakeholder.id)
     if holder is not None:
         raise TransitionNotAllowed(
             str(
@@ -220,6 +216,16 @@ def decide(revision: StakeholderRevision, approve: bool, actor: User, comment: s
     stakeholder = revision.stakeholder
     found = diff(revision)
     if approve:
+        if stakeholder.status != Status.APPROVED:
+            raise TransitionNotAllowed(
+                str(
+                    _l(
+                        "The entry is no longer approved (it is “%(state)s”): reject this "
+                        "change instead.",
+                        state=STATUS_LABELS[stakeholder.status],
+                    )
+                )
+            )
         _check_identifier_free(stakeholder, revision.data.get("org_identifier"))
         apply(stakeholder, revision.data)
     revision.status = RevisionStatus.APPROVED if approve else RevisionStatus.REJECTED

@@ -125,11 +125,6 @@ def delete_contact(contact: Contact, actor: User) -> None:
     db.session.flush()
 
 
-def contact_count(stakeholder: Stakeholder) -> int:
-    stmt = select(func.count()).where(Contact.stakeholder_id == stakeholder.id)
-    return db.session.scalar(stmt) or 0
-
-
 # --- membership claims -------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import case, func, literal, or_, select
 
 from registry.extensions import db
 from registry.models import Stakeholder, Status
-from registry.stakeholders.queries import escape_like
+from registry.text import escape_like
 
 # pg_trgm's own default for the ``%`` operator (``pg_trgm.similarity_threshold``).
 TRIGRAM_THRESHOLD = 0.3

@@ -7,11 +7,12 @@ from urllib.parse import urlsplit
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
+from registry import workflow
 from registry.htmx import render
 from registry.models import Stakeholder
 from registry.pagination import paginate
 from registry.permissions import can, requires
-from registry.stakeholders import bp, queries
+from registry.stakeholders import bp, queries, revisions
 from registry.stakeholders.forms import SCALE_LABELS
 from registry.workflow import STATUS_LABELS
 
@@ -107,8 +108,8 @@ def detail(stakeholder_id: int):
         stakeholder=stakeholder,
         website_href=_web_link(stakeholder.website),
         contacts=stakeholder.contacts if show_contacts else None,
-        reviews=queries.review_history(stakeholder) if show_history else None,
-        pending_revision=show_history and queries.has_pending_revision(stakeholder),
+        reviews=workflow.history(stakeholder) if show_history else None,
+        pending_revision=show_history and revisions.pending_revision(stakeholder) is not None,
         country_name=queries.country_name,
         scale_labels=SCALE_LABELS,
         status_labels=STATUS_LABELS,
