@@ -13,6 +13,7 @@ from registry.extensions import db
 
 frameworks_cli = AppGroup("frameworks", help="Reference frameworks (SDGs, resolutions).")
 taxonomy_cli = AppGroup("taxonomy", help="Sectors, constituencies and GAP groups.")
+generate_cli = AppGroup("generate", help="Synthetic data for benchmarks (never in production).")
 
 
 @click.command("create-admin")
@@ -79,6 +80,22 @@ def sync_taxonomy_command() -> None:
     click.echo(f"Taxonomy {VERSION.isoformat()}: {'updated' if changed else 'already current'}.")
 
 
+@generate_cli.command("stakeholders")
+@click.argument("count", type=click.IntRange(min=1))
+@click.option("--seed", default=0, show_default=True, help="The same seed gives the same rows.")
+def generate_stakeholders_command(count: int, seed: int) -> None:
+    """Add COUNT synthetic stakeholders, mostly approved, flagged as demo rows."""
+    from registry.generate import GenerateRefused, generate_stakeholders
+
+    try:
+        added = generate_stakeholders(count, seed=seed)
+    except GenerateRefused as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Generated {added} synthetic stakeholders (seed {seed}).")
+
+
 def register_cli(app: Flask) -> None:
-    for command in (create_admin, seed_demo_command, frameworks_cli, taxonomy_cli):
+    for command in (create_admin, seed_demo_command, frameworks_cli, taxonomy_cli, generate_cli):
         app.cli.add_command(command)

@@ -1,0 +1,354 @@
+"""Synthetic registries of any size for the benchmarks (``flask generate stakeholders N``).
+
+The rows look like a registry grown over ten years: mostly approved entries, names of 2-5
+words drawn from a 5,000-word vocabulary with a Zipf-like spread (a few words are in a third
+of the names, most in a handful), one country holding about 40% of the entries, the sectors
+and constituencies spread as a real registry's would be. Everything is made here, from
+seeded random numbers: no data files, no downloads, and the same seed gives the same rows.
+
+Rows are written in bulk, around the ORM: COPY on PostgreSQL, ``executemany`` on SQLite.
+They are flagged ``is_demo`` and carry no audit entries; the generator refuses production.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from itertools import accumulate
+
+import pycountry
+from flask import current_app
+from sqlalchemy import Connection, func, insert, select, text
+
+from registry.extensions import db
+from registry.models import Scale, Stakeholder, Status
+from registry.models.stakeholders import stakeholder_constituency
+from registry.taxonomy import sync_taxonomy
+
+VOCABULARY_SIZE = 5_000
+DOMINANT_COUNTRY = "KE"  # about 40% of the entries, as one host country dominates a registry
+DOMINANT_SHARE = 0.40
+NO_COUNTRY_SHARE = 0.01
+# Approval dates run from Habitat III (Quito) to a fixed end, so a seed always gives the same
+# dates whatever day it runs on.
+FIRST_APPROVAL = datetime(2016, 10, 20, tzinfo=UTC)
+LAST_APPROVAL = datetime(2026, 11, 1, tzinfo=UTC)
+
+# Written in this order (the tests and the benchmark read them back by these names).
+COLUMNS = (
+    "id",
+    "name",
+    "acronym",
+    "sector_code",
+    "country",
+    "city",
+    "scale",
+    "website",
+    "description",
+    "status",
+    "is_demo",
+    "created_at",
+    "updated_at",
+    "approved_at",
+    "version",
+)
+
+# Relative weights: civil society and grassroots bodies are most of any such registry.
+SECTOR_WEIGHTS = {
+    "civil_society": 22,
+    "grassroots": 18,
+    "local_government": 10,
+    "academia": 9,
+    "business": 9,
+    "network": 4,
+    "professional": 4,
+    "subnational_government": 4,
+    "other": 4,
+    "national_government": 3,
+    "philanthropy": 3,
+    "trade_union": 3,
+    "media": 3,
+    "development_finance": 1.5,
+    "un_system": 1.5,
+    "parliament": 1,
+}
+CONSTITUENCY_WEIGHTS = {
+    "women": 15,
+    "children_youth": 15,
+    "local_communities": 14,
+    "urban_poor": 10,
+    "persons_with_disabilities": 7,
+    "rural": 7,
+    "older_persons": 6,
+    "indigenous_peoples": 6,
+    "displaced": 6,
+    "workers": 6,
+    "minorities": 5,
+    "prisoners": 1,
+}
+CONSTITUENCY_COUNT_WEIGHTS = {0: 35, 1: 35, 2: 20, 3: 10}
+NAME_LENGTH_WEIGHTS = {2: 30, 3: 35, 4: 25, 5: 10}
+SCALE_WEIGHTS = {Scale.LOCAL: 45, Scale.NATIONAL: 30, Scale.REGIONAL: 15, Scale.GLOBAL: 10}
+STATUS_WEIGHTS = {
+    Status.APPROVED: 94,
+    Status.SUBMITTED: 2,
+    Status.DRAFT: 1.5,
+    Status.ARCHIVED: 1,
+    Status.CHANGES_REQUESTED: 0.5,
+    Status.REJECTED: 0.5,
+    Status.WITHDRAWN: 0.5,
+}
+
+# The most frequent name words are real ones, so a common-word search reads naturally; the
+# long tail is made of pronounceable invented words.
+HEAD_WORDS = (  # noqa: SIM905 - a word list reads best as words
+    "community urban network foundation association development council city women youth "
+    "alliance institute centre housing sustainable local national action initiative forum "
+    "partnership social climate resilience planning water people green future habitat "
+    "coalition federation union trust society research settlements land rights justice "
+    "inclusive regional municipal metropolitan neighbourhood environment health education "
+    "innovation finance solidarity cooperative collective studio observatory agency committee "
+    "movement platform project mission fund league commons citizens residents transport "
+    "mobility energy food heritage culture safety public space markets waste sanitation "
+    "informal street village river coast mountain"
+).split()
+DESCRIPTION_FILLERS = {"and": 30, "the": 30, "of": 25, "for": 15, "in": 15, "with": 10, "to": 10}
+
+_ONSETS = "b c d f g h j k l m n p r s t v w y z br ch dr gr kh kl pr sh st th tr".split()  # noqa: SIM905
+_VOWELS = "a e i o u a e i o u ai au ea ei ia io ou".split()  # noqa: SIM905
+_CODAS = ["", "", "", "", "n", "r", "s", "l", "m", "k", "nd", "nt"]
+
+
+class GenerateRefused(RuntimeError):
+    """Synthetic rows are never written into production."""
+
+
+def _random(seed: int | str) -> random.Random:
+    # Seeded on purpose: the same seed must give the same registry. Nothing here is secret.
+    return random.Random(seed)  # noqa: S311
+
+
+def _invented_word(rng: random.Random, syllables: int) -> str:
+    parts = [rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(syllables)]
+    return "".join(parts) + rng.choice(_CODAS)
+
+
+@cache
+def vocabulary() -> tuple[str, ...]:
+    """The name vocabulary, most frequent first (the same in every run, whatever the seed)."""
+    rng = _random("registry-vocabulary")
+    words = list(dict.fromkeys(HEAD_WORDS))
+    seen = set(words)
+    while len(words) < VOCABULARY_SIZE:
+        word = _invented_word(rng, rng.choice((2, 2, 3, 3, 4)))
+        # A tail word containing a head word would make the common-word search match it too.
+        if word not in seen and not any(head in word for head in HEAD_WORDS if len(head) > 3):
+            seen.add(word)
+            words.append(word)
+    return tuple(words)
+
+
+def _zipf(size: int, exponent: float = 1.0) -> list[float]:
+    return list(accumulate(1 / (rank**exponent) for rank in range(1, size + 1)))
+
+
+@cache
+def _cumulative(weights: tuple[float, ...]) -> list[float]:
+    return list(accumulate(weights))
+
+
+def _pick(rng: random.Random, mapping: dict, k: int = 1) -> list:
+    keys = tuple(mapping)
+    return rng.choices(keys, cum_weights=_cumulative(tuple(mapping.values())), k=k)
+
+
+@cache
+def _countries() -> tuple[tuple[str | None, ...], list[float]]:
+    """Country codes and cumulative weights: one country at 40%, the rest Zipf-like."""
+    others = sorted(c.alpha_2 for c in pycountry.countries if c.alpha_2 != DOMINANT_COUNTRY)
+    _random("registry-countries").shuffle(others)
+    tail = _zipf(len(others), 0.7)
+    scale = (1 - DOMINANT_SHARE - NO_COUNTRY_SHARE) / tail[-1]
+    codes = (DOMINANT_COUNTRY, None, *others)
+    cumulative = [DOMINANT_SHARE, DOMINANT_SHARE + NO_COUNTRY_SHARE]
+    cumulative += [cumulative[-1] + value * scale for value in tail]
+    return codes, cumulative
+
+
+@cache
+def cities(country: str) -> tuple[tuple[str, ...], list[float]]:
+    """A small invented list of cities for ``country`` (the dominant one has more), with
+    cumulative Zipf weights: the capital holds the most entries."""
+    rng = _random(f"registry-cities-{country}")
+    size = 25 if country == DOMINANT_COUNTRY else rng.randint(2, 8)
+    names: dict[str, None] = {}
+    while len(names) < size:
+        name = _invented_word(rng, rng.choice((2, 3))).capitalize()
+        if rng.random() < 0.15:
+            name = f"{rng.choice(('Port', 'New', 'San', 'Lake', 'North'))} {name}"
+        names[name] = None
+    return tuple(names), _zipf(size, 1.2)
+
+
+def _name_and_acronym(rng: random.Random, words: Sequence[str], cumulative: list[float]):
+    length = _pick(rng, NAME_LENGTH_WEIGHTS)[0]
+    chosen: list[str] = []
+    while len(chosen) < length:  # no word twice in one name
+        word = rng.choices(words, cum_weights=cumulative)[0]
+        if word not in chosen:
+            chosen.append(word)
+    name = " ".join(word.capitalize() for word in chosen)
+    acronym = "".join(word[0] for word in chosen).upper() if rng.random() < 0.3 else None
+    return chosen, name, acronym
+
+
+@cache
+def _description_pool() -> tuple[tuple[str, ...], list[float]]:
+    words = vocabulary()
+    fillers = tuple(DESCRIPTION_FILLERS)
+    # Fillers take about a third of the words, as function words do in real prose.
+    share = sum(DESCRIPTION_FILLERS.values())
+    zipf = _zipf(len(words))
+    scale = 2 * share / zipf[-1]
+    cumulative = list(accumulate(DESCRIPTION_FILLERS.values()))
+    cumulative += [share + value * scale for value in zipf]
+    return fillers + words, cumulative
+
+
+def _description(rng: random.Random) -> str:
+    pool, cumulative = _description_pool()
+    text_words = rng.choices(pool, cum_weights=cumulative, k=rng.randint(20, 60))
+    return " ".join(text_words).capitalize() + "."
+
+
+def _rows(n: int, first_id: int, seed: int) -> Iterator[tuple[tuple, list[tuple[int, str]]]]:
+    """``n`` stakeholder rows (as tuples in COLUMNS order) with their constituency links."""
+    rng = _random(seed)
+    words = vocabulary()
+    name_weights = _zipf(len(words))
+    country_codes, country_weights = _countries()
+    span = (LAST_APPROVAL - FIRST_APPROVAL).total_seconds()
+    for stakeholder_id in range(first_id, first_id + n):
+        chosen, name, acronym = _name_and_acronym(rng, words, name_weights)
+        sector = _pick(rng, SECTOR_WEIGHTS)[0]
+        scale = _pick(rng, SCALE_WEIGHTS)[0]
+        status = _pick(rng, STATUS_WEIGHTS)[0]
+        country = rng.choices(country_codes, cum_weights=country_weights)[0]
+        city = None
+        if country is not None and (scale in {Scale.LOCAL, Scale.REGIONAL} or rng.random() < 0.5):
+            city_names, city_weights = cities(country)
+            city = rng.choices(city_names, cum_weights=city_weights)[0]
+        website = None
+        if rng.random() < 0.5:
+            website = f"https://www.{'-'.join(chosen[:2])}.{rng.choice(('org', 'net', 'info'))}"
+        # More entries in later years: the registry grows.
+        approved = FIRST_APPROVAL + timedelta(seconds=int(span * rng.random() ** 0.7))
+        created = approved - timedelta(seconds=rng.randint(3_600, 90 * 86_400))
+        approved_at = approved if status in {Status.APPROVED, Status.ARCHIVED} else None
+        updated = approved if approved_at else created
+        count = _pick(rng, CONSTITUENCY_COUNT_WEIGHTS)[0]
+        codes: list[str] = []
+        while len(codes) < count:
+            code = _pick(rng, CONSTITUENCY_WEIGHTS)[0]
+            if code not in codes:
+                codes.append(code)
+        row = (
+            stakeholder_id,
+            name,
+            acronym,
+            sector,
+            country,
+            city,
+            scale.value,
+            website,
+            _description(rng),
+            status.value,
+            True,
+            created,
+            updated,
+            approved_at,
+            1,
+        )
+        yield row, [(stakeholder_id, code) for code in codes]
+
+
+def _batches(rows: Iterator, size: int) -> Iterator[tuple[list[tuple], list[tuple]]]:
+    stakeholders: list[tuple] = []
+    links: list[tuple] = []
+    for row, row_links in rows:
+        stakeholders.append(row)
+        links.extend(row_links)
+        if len(stakeholders) == size:
+            yield stakeholders, links
+            stakeholders, links = [], []
+    if stakeholders:
+        yield stakeholders, links
+
+
+def _first_id_postgresql(conn: Connection, n: int) -> int:
+    """Reserve ``n`` ids: after the largest row and after the sequence, which is moved past
+    them first so that a row inserted meanwhile by the app cannot take one of them."""
+    largest = conn.execute(select(func.coalesce(func.max(Stakeholder.id), 0))).scalar_one()
+    sequence = conn.execute(text("SELECT pg_get_serial_sequence('stakeholder', 'id')")).scalar()
+    if sequence is None:
+        return largest + 1
+    last = conn.execute(
+        text("SELECT pg_sequence_last_value(CAST(:seq AS regclass))"), {"seq": sequence}
+    ).scalar()
+    first = max(largest, last or 0) + 1
+    conn.execute(
+        text("SELECT setval(CAST(:seq AS regclass), :value)"),
+        {"seq": sequence, "value": first + n - 1},
+    )
+    return first
+
+
+def _copy(conn: Connection, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+    from psycopg import sql
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def generate_stakeholders(n: int, seed: int = 0, batch: int = 10_000) -> int:
+    """Add ``n`` synthetic stakeholders (about 94% approved) with their constituencies, in
+    the caller's transaction; return how many were added. The caller commits."""
+    if current_app.config["REGISTRY_ENV"] == "production":
+        raise GenerateRefused("generate refuses to run when REGISTRY_ENV=production.")
+    if n <= 0:
+        return 0
+    sync_taxonomy()  # the rows refer to sector and constituency codes
+    conn = db.session.connection()
+    postgresql = conn.dialect.name == "postgresql"
+    if postgresql:
+        first_id = _first_id_postgresql(conn, n)
+    else:
+        largest = conn.execute(select(func.max(Stakeholder.id))).scalar()
+        first_id = (largest or 0) + 1
+    link_columns = ("stakeholder_id", "constituency_code")
+    for stakeholders, links in _batches(_rows(n, first_id, seed), batch):
+        if postgresql:
+            _copy(conn, "stakeholder", COLUMNS, stakeholders)
+            _copy(conn, "stakeholder_constituency", link_columns, links)
+        else:
+            # Through SQLAlchemy's types (dates as SQLite stores them), as one executemany.
+            conn.execute(
+                insert(Stakeholder.__table__),
+                [dict(zip(COLUMNS, row, strict=True)) for row in stakeholders],
+            )
+            if links:
+                conn.execute(
+                    insert(stakeholder_constituency),
+                    [dict(zip(link_columns, link, strict=True)) for link in links],
+                )
+    if postgresql:
+        # Fresh statistics, or the planner guesses from an empty table and the benchmark lies.
+        conn.execute(text("ANALYZE stakeholder"))
+        conn.execute(text("ANALYZE stakeholder_constituency"))
+    return n
