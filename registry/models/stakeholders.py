@@ -79,6 +79,13 @@ class Stakeholder(db.Model):
             postgresql_using="gin",
             postgresql_ops={"name": "gin_trgm_ops"},
         ),
+        # The list's text search is name OR acronym: both need the index, or it reads all rows.
+        Index(
+            "ix_stakeholder_acronym_trgm",
+            "acronym",
+            postgresql_using="gin",
+            postgresql_ops={"acronym": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

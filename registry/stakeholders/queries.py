@@ -144,11 +144,11 @@ def _order_by(filters: Filters) -> list:
         if descending:
             return [Stakeholder.name.desc(), Stakeholder.id.desc()]
         return [Stakeholder.name.asc(), Stakeholder.id.asc()]
-    column = {
-        "country": _country_order(),
-        "sector": Sector.name,
-        "newest": Stakeholder.approved_at,
-    }[filters.sort]
+    if filters.sort == "newest":  # every listed row is approved, so approved_at is set
+        if descending:  # matches the index (status, approved_at), read backwards
+            return [Stakeholder.approved_at.desc(), Stakeholder.id.desc()]
+        return [Stakeholder.approved_at.asc(), Stakeholder.id.asc()]
+    column = {"country": _country_order(), "sector": Sector.name}[filters.sort]
     first = (column.desc() if descending else column.asc()).nulls_last()
     return [first, Stakeholder.name.asc(), Stakeholder.id.asc()]
 
