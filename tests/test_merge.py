@@ -518,3 +518,18 @@ def test_a_request_to_both_entries_is_kept_once_and_restored_on_undo(
 
     assert claimants == [dup.claimant]
     assert state()["claim"] == before["claim"]
+
+
+def test_preview_names_who_will_act_for_the_kept_entry(app, client, admin, dup):
+    with app.app_context():
+        only = db.session.get(User, dup.only_source_member)
+        both = db.session.get(User, dup.both_member)
+        only_email, both_email = only.email, both.email
+
+    html = client.get(
+        "/review/merge", query_string={"source_id": dup.source, "target_id": dup.target}
+    ).get_data(as_text=True)
+
+    assert "will act for" in html
+    assert f"&lt;{only_email}&gt;" in html
+    assert f"&lt;{both_email}&gt;" not in html  # already acts for the kept entry

@@ -9,7 +9,7 @@ address its own now redirects to. Operations flush and audit; the view commits o
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from registry import audit
 from registry.extensions import db
-from registry.models import Merge, Stakeholder, Status, User
+from registry.models import Membership, Merge, Stakeholder, Status, User
 from registry.models._base import utcnow
 from registry.references import REFERENCES, Move, Reference, references
 from registry.review.services import display
@@ -110,6 +110,9 @@ class Preview:
     superseded: list[tuple[str, int]]  # (what, how many pending proposals become superseded)
     fields: list[FieldPair]
     problem: str | None  # why the merge would be refused, if it would
+    # People who act for the duplicate and will act for the kept entry too: edit it, see its
+    # contacts. Named, so the administrator grants that knowingly.
+    new_members: list[User] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -146,7 +149,21 @@ def preview(source: Stakeholder, target: Stakeholder) -> Preview:
     fields.append(
         FieldPair(_("Status"), str(STATUS_LABELS[source.status]), str(STATUS_LABELS[target.status]))
     )
-    return Preview(source, target, moves, duplicates, superseded, fields, problem)
+    return Preview(
+        source, target, moves, duplicates, superseded, fields, problem, new_members(source, target)
+    )
+
+
+def new_members(source: Stakeholder, target: Stakeholder) -> list[User]:
+    """Members of ``source`` who are not yet members of ``target``, by name."""
+    already = select(Membership.user_id).where(Membership.stakeholder_id == target.id)
+    stmt = (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.stakeholder_id == source.id, User.id.not_in(already))
+        .order_by(User.name, User.id)
+    )
+    return list(db.session.scalars(stmt))
 
 
 def _count(stmt) -> int:
