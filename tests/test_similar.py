@@ -196,6 +196,21 @@ def test_postgres_uses_the_trigram_operator(app, add):
             event.remove(engine, "before_cursor_execute", collect)
 
     assert names(found) == ["Nakuru Youth Acton Network"]
-    [statement] = statements
+    # Around the look-up: the savepoint and the statement timeout it runs under.
+    [statement] = [s for s in statements if "FROM stakeholder" in s]
     assert "similarity(stakeholder.name" in statement
     assert "stakeholder.name %" in statement
+    assert any("set_config" in s for s in statements)
+
+
+@pytest.mark.postgres_only
+def test_a_slow_look_up_is_dropped_not_waited_for(app):
+    from sqlalchemy import func, literal, select
+
+    from registry.stakeholders.similar import within_time
+
+    with app.app_context():
+        assert within_time(select(func.pg_sleep(1)), timeout_ms=50) == []
+        # The session is still usable, and the timeout did not outlive the look-up.
+        assert db.session.scalar(select(func.current_setting("statement_timeout"))) == "0"
+        assert within_time(select(literal(1)), timeout_ms=50) == [1]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import case, func, literal, or_, select
+from flask import current_app
+from sqlalchemy import Select, case, func, literal, or_, select
+from sqlalchemy.exc import OperationalError
 
 from registry.extensions import db
 from registry.models import Stakeholder, Status
@@ -21,6 +23,10 @@ TRIGRAM_THRESHOLD = 0.3
 FUZZY_CUTOFF = 80
 # SQLite: at most this many rows are scored in Python, however large the registry grows.
 CANDIDATE_CAP = 300
+# PostgreSQL: a suggestion that takes longer than this is dropped, not waited for. Trigram
+# matching of very common words can take seconds on a large registry (PERFORMANCE-NOTES.md),
+# and a person typing a name must never wait for "Did you mean …?".
+TIMEOUT_MS = 300
 MIN_QUERY = 3  # fewer characters than this match too much to be useful
 MAX_QUERY = 200
 MAX_WORDS = 8
@@ -88,7 +94,26 @@ def _trigram(name: str, limit: int, exclude_id: int | None) -> list[Stakeholder]
     )
     if exclude_id is not None:
         stmt = stmt.where(Stakeholder.id != exclude_id)
-    return list(db.session.scalars(stmt))
+    return within_time(stmt)
+
+
+def within_time(stmt: Select, timeout_ms: int | None = None) -> list:
+    """Run ``stmt`` under a statement timeout in a savepoint; [] if it runs out of time."""
+    timeout = f"{timeout_ms or TIMEOUT_MS}ms"
+    try:
+        with db.session.begin_nested():
+            # is_local: the setting ends with this transaction; rolling back the savepoint on
+            # a timeout undoes it too.
+            previous = db.session.scalar(select(func.current_setting("statement_timeout")))
+            db.session.execute(select(func.set_config("statement_timeout", timeout, True)))
+            rows = list(db.session.scalars(stmt))
+            db.session.execute(select(func.set_config("statement_timeout", previous, True)))
+            return rows
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "57014":  # query_canceled
+            raise
+        current_app.logger.info("similar-name look-up dropped after %s", timeout)
+        return []
 
 
 def prefixes(name: str) -> list[str]:
