@@ -74,6 +74,17 @@ def _public_url(production: bool) -> str:
     return url
 
 
+def _rate_limit_storage(production: bool) -> str:
+    # Limits must be shared by every worker on every host: in production that is Redis.
+    # Process memory is for development and tests, where there is one process.
+    uri = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL")
+    if uri:
+        return uri
+    if production:
+        raise ConfigError("REDIS_URL must be set when REGISTRY_ENV=production (rate limits)")
+    return "memory://"
+
+
 def _trusted_hosts() -> list[str] | None:
     hosts = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
     return hosts or None
@@ -102,9 +113,7 @@ def load(instance_path: str | os.PathLike) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": LANGUAGES,
         # Shared between workers: Redis in production; memory is only for one process.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
-        or os.environ.get("REDIS_URL")
-        or "memory://",
+        "RATELIMIT_STORAGE_URI": _rate_limit_storage(production),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "PER_PAGE": 25,

@@ -64,9 +64,29 @@ class TestSettings:
     def test_production_without_public_url_stops(self, monkeypatch, tmp_path):
         monkeypatch.setenv("REGISTRY_ENV", "production")
         monkeypatch.setenv("SECRET_KEY", "k" * 64)
+        monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
         monkeypatch.delenv("PUBLIC_URL", raising=False)
         with pytest.raises(ConfigError, match="PUBLIC_URL must be set"):
             load_settings(tmp_path)
+
+    def test_production_without_redis_stops(self, monkeypatch, tmp_path):
+        monkeypatch.setenv("REGISTRY_ENV", "production")
+        monkeypatch.setenv("SECRET_KEY", "k" * 64)
+        monkeypatch.setenv("PUBLIC_URL", "https://registry.example.org")
+        monkeypatch.delenv("REDIS_URL", raising=False)
+        monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+        with pytest.raises(ConfigError, match="REDIS_URL must be set"):
+            load_settings(tmp_path)
+
+    def test_production_settings_with_everything_set(self, monkeypatch, tmp_path):
+        monkeypatch.setenv("REGISTRY_ENV", "production")
+        monkeypatch.setenv("SECRET_KEY", "k" * 64)
+        monkeypatch.setenv("PUBLIC_URL", "https://registry.example.org/")
+        monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+        settings = load_settings(tmp_path)
+        assert settings["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+        assert settings["PUBLIC_URL"] == "https://registry.example.org"
+        assert settings["SESSION_COOKIE_SECURE"] is True
 
     def test_development_key_is_generated_once_and_kept(self, monkeypatch, tmp_path):
         monkeypatch.delenv("REGISTRY_ENV", raising=False)
