@@ -22,8 +22,8 @@ from registry.extensions import db
 from registry.models import Membership, Merge, Stakeholder, Status, User
 from registry.models._base import utcnow
 from registry.references import REFERENCES, Move, Reference, references
-from registry.review.services import display
 from registry.stakeholders import revisions
+from registry.stakeholders.display import display
 from registry.text import escape_like
 from registry.workflow import STATUS_LABELS, record_review
 

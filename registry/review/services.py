@@ -24,7 +24,6 @@ from registry.models import (
     MembershipClaim,
     Review,
     RevisionStatus,
-    Scale,
     Stakeholder,
     StakeholderRevision,
     Status,
@@ -32,9 +31,7 @@ from registry.models import (
 )
 from registry.models._base import utcnow
 from registry.stakeholders import revisions
-from registry.stakeholders.forms import SCALE_LABELS
-from registry.stakeholders.queries import country_name
-from registry.taxonomy import CONSTITUENCIES, SECTORS
+from registry.stakeholders.display import display
 from registry.workflow import CommentRequired, TransitionNotAllowed
 
 STAKEHOLDER = "stakeholder"
@@ -46,11 +43,6 @@ KIND_LABELS = {
     REVISION: _l("Change to a public entry"),
     CLAIM: _l("Request to act for an organization"),
 }
-
-_SECTOR_NAMES = dict(SECTORS)
-_CONSTITUENCY_NAMES = dict(CONSTITUENCIES)
-_CONSTITUENCY_ORDER = {code: position for position, (code, _name) in enumerate(CONSTITUENCIES)}
-
 
 # --- what waits ---------------------------------------------------------------------------
 
@@ -272,28 +264,7 @@ def decide_claim(claim: MembershipClaim, approve: bool, actor: User, comment: st
     notifications.claim_decided(claim.stakeholder, claim.user, approve, comment)
 
 
-# --- showing field values -----------------------------------------------------------------
-
-
-def display(field: str, value: Any) -> str:
-    """A stored field value as a reader should see it: names, not codes; "" when empty."""
-    if value in (None, "", []):
-        return ""
-    if field == "sector_code":
-        return _(_SECTOR_NAMES[value]) if value in _SECTOR_NAMES else str(value)
-    if field == "constituencies":
-        codes = sorted(
-            value, key=lambda code: _CONSTITUENCY_ORDER.get(code, len(_CONSTITUENCY_ORDER))
-        )
-        return ", ".join(_(_CONSTITUENCY_NAMES.get(code, str(code))) for code in codes)
-    if field == "country":
-        return country_name(value)
-    if field == "scale":
-        try:
-            return str(SCALE_LABELS[Scale(value)])
-        except ValueError:
-            return str(value)
-    return str(value)
+# --- showing a proposed change ----------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ from registry.htmx import render
 from registry.models import Contact, Stakeholder, Status
 from registry.permissions import authorize, can, requires
 from registry.stakeholders import bp, queries, revisions, services
+from registry.stakeholders.display import display
 from registry.stakeholders.forms import (
     SCALE_HINTS,
-    SCALE_LABELS,
     ClaimForm,
     ContactForm,
     DeleteForm,
@@ -34,10 +34,7 @@ from registry.stakeholders.forms import (
     WithdrawForm,
 )
 from registry.stakeholders.similar import similar as similar_stakeholders
-from registry.taxonomy import CONSTITUENCIES, SECTORS
 
-SECTOR_NAMES = dict(SECTORS)
-CONSTITUENCY_NAMES = dict(CONSTITUENCIES)
 # Which form field the check-your-answers page's "Change" link points at, per model field.
 FIELD_ANCHORS = {"sector_code": "sector"}
 
@@ -69,23 +66,15 @@ def _detail(stakeholder: Stakeholder, anchor: str | None = None):
 
 def display_values(values: dict[str, Any]) -> list[dict[str, Any]]:
     """Each editable field as label and readable value, for "check your answers" and conflicts."""
-    rows = []
-    for name, label in revisions.FIELDS.items():
-        value = values.get(name)
-        if name == "sector_code":
-            text = _(SECTOR_NAMES[value]) if value in SECTOR_NAMES else value
-        elif name == "constituencies":
-            text = ", ".join(_(CONSTITUENCY_NAMES.get(code, code)) for code in value or [])
-        elif name == "country":
-            text = queries.country_name(value)
-        elif name == "scale":
-            text = SCALE_LABELS.get(value, value) if value else ""
-        else:
-            text = value
-        rows.append(
-            {"name": name, "anchor": FIELD_ANCHORS.get(name, name), "label": label, "text": text}
-        )
-    return rows
+    return [
+        {
+            "name": name,
+            "anchor": FIELD_ANCHORS.get(name, name),
+            "label": label,
+            "text": display(name, values.get(name)),
+        }
+        for name, label in revisions.FIELDS.items()
+    ]
 
 
 def _org_id_error(stakeholder: Stakeholder) -> str:
