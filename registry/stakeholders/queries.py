@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, replace
 from functools import cache
 
 import pycountry
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from registry.extensions import db
@@ -166,35 +166,30 @@ def stakeholder_list(filters: Filters) -> Select:
 
 def sector_facet(filters: Filters) -> list[tuple[Sector, int]]:
     """Every sector, in taxonomy order, with its count under the other filters."""
+    # Count on the stakeholder table alone, then name the 16 sectors: joining first made
+    # PostgreSQL count through the join (55 ms instead of 16 at 100k rows, bench/README.md).
     stmt = (
-        select(Sector, func.count(Stakeholder.id))
-        .outerjoin(
-            Stakeholder,
-            and_(Stakeholder.sector_code == Sector.code, *_public(filters, without="sector")),
-        )
-        .group_by(Sector.code)
-        .order_by(Sector.position)
+        select(Stakeholder.sector_code, func.count())
+        .where(*_public(filters, without="sector"))
+        .group_by(Stakeholder.sector_code)
     )
-    return [tuple(row) for row in db.session.execute(stmt)]
+    counts = dict(db.session.execute(stmt).all())
+    sectors = db.session.scalars(select(Sector).order_by(Sector.position))
+    return [(sector, counts.get(sector.code, 0)) for sector in sectors]
 
 
 def constituency_facet(filters: Filters) -> list[tuple[Constituency, int]]:
     """Every constituency, in taxonomy order, with its count under the other filters."""
     link = stakeholder_constituency
     stmt = (
-        select(Constituency, func.count(Stakeholder.id))
-        .outerjoin(link, link.c.constituency_code == Constituency.code)
-        .outerjoin(
-            Stakeholder,
-            and_(
-                Stakeholder.id == link.c.stakeholder_id,
-                *_public(filters, without="constituency"),
-            ),
-        )
-        .group_by(Constituency.code)
-        .order_by(Constituency.position)
+        select(link.c.constituency_code, func.count())
+        .join(Stakeholder, Stakeholder.id == link.c.stakeholder_id)
+        .where(*_public(filters, without="constituency"))
+        .group_by(link.c.constituency_code)
     )
-    return [tuple(row) for row in db.session.execute(stmt)]
+    counts = dict(db.session.execute(stmt).all())
+    constituencies = db.session.scalars(select(Constituency).order_by(Constituency.position))
+    return [(c, counts.get(c.code, 0)) for c in constituencies]
 
 
 def country_facet(filters: Filters) -> list[tuple[str, int]]:
