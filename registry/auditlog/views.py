@@ -20,7 +20,7 @@ from registry.ids import MAX_ID
 from registry.models import AuditEvent, User
 from registry.pagination import paginate
 from registry.permissions import requires
-from registry.text import escape_like
+from registry.text import clean, escape_like
 
 MAX_TEXT = 200
 
@@ -32,8 +32,7 @@ ENTRY_PAGES = {
 
 
 def _text(args: Mapping[str, str], name: str) -> str:
-    # PostgreSQL refuses NUL in text; a pasted control character must not become a 500.
-    return (args.get(name) or "").replace("\x00", "").strip()[:MAX_TEXT]
+    return clean(args.get(name), MAX_TEXT)
 
 
 @dataclass

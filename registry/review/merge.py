@@ -24,7 +24,7 @@ from registry.models._base import utcnow
 from registry.references import REFERENCES, Move, Reference, references
 from registry.stakeholders import revisions
 from registry.stakeholders.display import display
-from registry.text import escape_like
+from registry.text import clean, escape_like
 from registry.workflow import STATUS_LABELS, record_review
 
 MOVED = "moved"  # ids of rows repointed to the kept entry
@@ -71,7 +71,7 @@ def check(source: Stakeholder, target: Stakeholder) -> None:
 def candidates(q: str, chosen: Stakeholder | None = None, limit: int = 20) -> list[Stakeholder]:
     """Entries whose name or acronym contains ``q`` (merged ones excluded), the chosen first."""
     found: list[Stakeholder] = [chosen] if chosen is not None else []
-    q = q.replace("\x00", "").strip()
+    q = clean(q)
     if q:
         pattern = f"%{escape_like(q)}%"
         stmt = (

@@ -41,6 +41,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from registry.models import Scale
 from registry.taxonomy import CONSTITUENCIES, CONSTITUENCY_CODES, SECTOR_CODES, SECTORS
+from registry.text import clean
 
 SCALE_LABELS = {
     Scale.LOCAL: _l("Local"),
@@ -64,7 +65,7 @@ PHONE = re.compile(r"^[0-9 +().-]*$")
 def clean_text(value: Any) -> Any:
     """Trim, and drop NUL (PostgreSQL refuses it in text; it must not become a 500)."""
     if isinstance(value, str):
-        return value.replace("\x00", "").strip()
+        return clean(value)
     return value
 
 

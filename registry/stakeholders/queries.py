@@ -24,7 +24,7 @@ from registry.models import (
 )
 from registry.models.stakeholders import stakeholder_constituency
 from registry.taxonomy import CONSTITUENCY_CODES, SECTOR_CODES
-from registry.text import escape_like
+from registry.text import clean, escape_like
 
 MAX_TEXT = 200  # longer search input is cut, never an error
 
@@ -46,8 +46,7 @@ def country_name(code: str | None) -> str:
 
 
 def _clean(value: str | None, limit: int = MAX_TEXT) -> str:
-    # PostgreSQL refuses NUL in text; a pasted control character must not become a 500.
-    return (value or "").replace("\x00", "").strip()[:limit]
+    return clean(value, limit)
 
 
 @dataclass(frozen=True)

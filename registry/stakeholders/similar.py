@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from registry.extensions import db
 from registry.models import Stakeholder, Status
-from registry.text import escape_like
+from registry.text import clean, escape_like
 
 # pg_trgm's own default for the ``%`` operator (``pg_trgm.similarity_threshold``).
 TRIGRAM_THRESHOLD = 0.3
@@ -41,7 +41,7 @@ STOPWORDS = frozenset(
 
 def _clean(text: str | None) -> str:
     # PostgreSQL refuses NUL in text; a pasted control character must not become a 500.
-    return " ".join((text or "").replace("\x00", " ").split())[:MAX_QUERY]
+    return " ".join(clean(text).split())[:MAX_QUERY]
 
 
 def _public():
