@@ -140,9 +140,13 @@ def _init_request_hooks(app: Flask) -> None:
 def _init_templates(app: Flask) -> None:
     from registry.admin.forms import ROLE_LABELS
     from registry.permissions import can
-    from registry.review.services import waiting_count
+    from registry.review.queue import waiting_count
+    from registry.workflow import allows
 
     app.jinja_env.globals.update(
+        # "May this user make this move on this entry now?": the workflow's rule table answers,
+        # so no template keeps its own copy of which states allow which move.
+        allows=allows,
         can=can,
         csrf_token=generate_csrf,
         get_locale=get_locale,

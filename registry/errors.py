@@ -9,6 +9,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from registry.commit import Refused
 from registry.extensions import db
 from registry.htmx import render, wants_fragment
 
@@ -91,6 +92,13 @@ def handle_data_error(error: DataError):
     return _page(400, str(OUT_OF_RANGE_MESSAGE))
 
 
+def handle_refused(error: Refused):
+    """A refusal no view rendered itself (``committing`` has rolled back): its status and
+    message, never a 500."""
+    db.session.rollback()
+    return _page(error.status, error.message)
+
+
 def handle_server_error(error: InternalServerError):
     db.session.rollback()  # nothing half-written
     original = getattr(error, "original_exception", None)
@@ -101,6 +109,7 @@ def handle_server_error(error: InternalServerError):
 
 def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(Refused, handle_refused)
     app.register_error_handler(StaleDataError, handle_write_conflict)
     app.register_error_handler(IntegrityError, handle_write_conflict)
     app.register_error_handler(DataError, handle_data_error)

@@ -1,32 +1,20 @@
-"""Who hears about what: the wording of each notice and its recipients."""
+"""Who hears about what: the wording of each notice and its recipients.
+
+Notices name an entry by its entry type's title and link to its public page
+(``registry.entries``); they are queued in the transaction and sent after it commits.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
-from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from registry import mail
+from registry import entries, mail
 from registry.extensions import db
 from registry.models import Role, User
-
-if TYPE_CHECKING:
-    from registry.workflow import Action
-
-ENTRY_ENDPOINTS = {"stakeholder": "stakeholders.detail"}
-
-
-def entry_url(entry: Any) -> str:
-    """The entry's address on the public site (PUBLIC_URL), whatever Host a request named."""
-    endpoint = ENTRY_ENDPOINTS[entry.__tablename__]
-    if has_request_context():
-        path = url_for(endpoint, stakeholder_id=entry.id)
-    else:
-        with current_app.test_request_context():
-            path = url_for(endpoint, stakeholder_id=entry.id)
-    return current_app.config["PUBLIC_URL"] + path
 
 
 def admin_emails() -> list[str]:
@@ -34,16 +22,41 @@ def admin_emails() -> list[str]:
     return list(db.session.scalars(stmt))
 
 
-def _entry_name(entry: Any) -> str:
-    return getattr(entry, "name", None) or getattr(entry, "title", "")
+def _decisions(name: str) -> dict[str, tuple[str, str]]:
+    return {
+        "approve": (
+            _("Approved: %(name)s", name=name),
+            _("“%(name)s” is approved and now public in the registry.", name=name),
+        ),
+        "reject": (
+            _("Not approved: %(name)s", name=name),
+            _("“%(name)s” was not approved.", name=name),
+        ),
+        "request_changes": (
+            _("Changes requested: %(name)s", name=name),
+            _("The reviewer asks for changes to “%(name)s” before approving it.", name=name),
+        ),
+    }
 
 
-def transition_made(entry: Any, action: Action, actor: User, comment: str) -> None:
-    from registry.workflow import Action, submitter
+def _with_comment(body: str, comment: str) -> str:
+    if comment:
+        body += "\n\n" + _("The reviewer's comment:") + "\n" + comment
+    return body
 
-    name = _entry_name(entry)
-    link = entry_url(entry)
-    if action == Action.SUBMIT:
+
+def transition_made(
+    entry: Any,
+    action: str,
+    actor: User,
+    comment: str,
+    submitter: Callable[[], User | None],
+) -> None:
+    """A submission tells the administrators; a decision tells whoever submitted the entry
+    (``submitter`` finds them, asked only when a decision is made)."""
+    name = entries.title(entry)
+    link = entries.public_url(entry)
+    if action == "submit":
         mail.queue(
             admin_emails(),
             _("For review: %(name)s", name=name),
@@ -55,82 +68,69 @@ def transition_made(entry: Any, action: Action, actor: User, comment: str) -> No
             ),
         )
         return
-    decisions = {
-        Action.APPROVE: (
-            _("Approved: %(name)s", name=name),
-            _("“%(name)s” is approved and now public in the registry.", name=name),
-        ),
-        Action.REJECT: (
-            _("Not approved: %(name)s", name=name),
-            _("“%(name)s” was not approved.", name=name),
-        ),
-        Action.REQUEST_CHANGES: (
-            _("Changes requested: %(name)s", name=name),
-            _("The reviewer asks for changes to “%(name)s” before approving it.", name=name),
-        ),
-    }
+    decisions = _decisions(name)
     if action not in decisions:
         return
-    person = submitter(entry)
+    person = submitter()
     if person is None or not person.active:
         return
     subject, opening = decisions[action]
-    body = opening
-    if comment:
-        body += "\n\n" + _("The reviewer's comment:") + "\n" + comment
-    body += "\n\n" + link
-    mail.queue(person.email, subject, body)
+    mail.queue(person.email, subject, _with_comment(opening, comment) + "\n\n" + link)
 
 
-def revision_proposed(stakeholder: Any, author: User) -> None:
+def revision_proposed(entry: Any, author: User) -> None:
+    name = entries.title(entry)
     mail.queue(
         admin_emails(),
-        _("Change to review: %(name)s", name=stakeholder.name),
+        _("Change to review: %(name)s", name=name),
         _(
             "%(actor)s proposed a change to “%(name)s”. The public sees the approved version "
             "until you decide.\n\n%(link)s",
             actor=author.name,
-            name=stakeholder.name,
-            link=entry_url(stakeholder),
+            name=name,
+            link=entries.public_url(entry),
         ),
     )
 
 
-def revision_decided(stakeholder: Any, author: User | None, approved: bool, comment: str) -> None:
+def revision_decided(entry: Any, author: User | None, approved: bool, comment: str) -> None:
     if author is None or not author.active:
         return
+    name = entries.title(entry)
     if approved:
-        subject = _("Change approved: %(name)s", name=stakeholder.name)
-        body = _("Your change to “%(name)s” is approved and public.", name=stakeholder.name)
+        subject = _("Change approved: %(name)s", name=name)
+        body = _("Your change to “%(name)s” is approved and public.", name=name)
     else:
-        subject = _("Change not approved: %(name)s", name=stakeholder.name)
-        body = _("Your change to “%(name)s” was not approved.", name=stakeholder.name)
-    if comment:
-        body += "\n\n" + _("The reviewer's comment:") + "\n" + comment
-    mail.queue(author.email, subject, body + "\n\n" + entry_url(stakeholder))
+        subject = _("Change not approved: %(name)s", name=name)
+        body = _("Your change to “%(name)s” was not approved.", name=name)
+    mail.queue(
+        author.email, subject, _with_comment(body, comment) + "\n\n" + entries.public_url(entry)
+    )
 
 
-def claim_made(stakeholder: Any, user: User) -> None:
+def claim_made(entry: Any, user: User) -> None:
+    name = entries.title(entry)
     mail.queue(
         admin_emails(),
-        _("Membership request: %(name)s", name=stakeholder.name),
+        _("Membership request: %(name)s", name=name),
         _(
             "%(user)s (%(email)s) asks to act for “%(name)s”.\n\n%(link)s",
             user=user.name,
             email=user.email,
-            name=stakeholder.name,
-            link=entry_url(stakeholder),
+            name=name,
+            link=entries.public_url(entry),
         ),
     )
 
 
-def claim_decided(stakeholder: Any, user: User, approved: bool, comment: str) -> None:
+def claim_decided(entry: Any, user: User, approved: bool, comment: str) -> None:
+    name = entries.title(entry)
     if approved:
-        subject = _("You can now act for %(name)s", name=stakeholder.name)
-        body = _("Your request to act for “%(name)s” was approved.", name=stakeholder.name)
+        subject = _("You can now act for %(name)s", name=name)
+        body = _("Your request to act for “%(name)s” was approved.", name=name)
     else:
-        subject = _("Request declined: %(name)s", name=stakeholder.name)
-        body = _("Your request to act for “%(name)s” was declined.", name=stakeholder.name)
-    if comment:
-        body += "\n\n" + _("The reviewer's comment:") + "\n" + comment
-    mail.queue(user.email, subject, body + "\n\n" + entry_url(stakeholder))
+        subject = _("Request declined: %(name)s", name=name)
+        body = _("Your request to act for “%(name)s” was declined.", name=name)
+    mail.queue(
+        user.email, subject, _with_comment(body, comment) + "\n\n" + entries.public_url(entry)
+    )

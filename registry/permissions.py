@@ -14,8 +14,9 @@ from typing import Any
 from flask import abort, current_app, request
 from flask_login import current_user
 
+from registry import entries
 from registry.extensions import login_manager
-from registry.models import Role
+from registry.models import Role, Status
 
 # Endpoints that Flask itself registers, with the permission they need.
 BUILTIN_ENDPOINTS = {"static": "public"}
@@ -45,46 +46,44 @@ def _is_member(user: Any, stakeholder: Any) -> bool:
     )
 
 
-def _staff_or_member(user: Any, stakeholder: Any = None) -> bool:
-    """Officers and admins for any stakeholder; a community user for its own."""
-    if stakeholder is None:  # the route itself; the object is checked once loaded
+def _staff_or_member(user: Any, entry: Any = None) -> bool:
+    """Officers and admins for any entry; a community user for its own organization's."""
+    if entry is None:  # the route itself; the object is checked once loaded
         return _authenticated(user)
-    return _is_staff(user) or _is_member(user, stakeholder)
+    return _is_staff(user) or _is_member(user, entries.owner(entry))
 
 
-def _view_stakeholder(user: Any, stakeholder: Any = None) -> bool:
+def _view_entry(user: Any, entry: Any = None) -> bool:
     """Approved entries are public; any other state only for staff and the members."""
-    from registry.models import Status
-
-    if stakeholder is None or stakeholder.status == Status.APPROVED:
+    if entry is None or entry.status == Status.APPROVED:
         return True
-    return _staff_or_member(user, stakeholder)
+    return _staff_or_member(user, entry)
 
 
-def _act_on_stakeholder(user: Any, stakeholder: Any = None) -> bool:
+def _act_on_entry(user: Any, entry: Any = None) -> bool:
     """Submit, withdraw, manage contacts: staff, or its members. Archived or merged entries
     are frozen for everyone but administrators."""
-    from registry.models import Status
-
-    if stakeholder is not None and stakeholder.status == Status.ARCHIVED:
+    if entry is not None and entry.status == Status.ARCHIVED:
         return _is_admin(user)
-    return _staff_or_member(user, stakeholder)
+    return _staff_or_member(user, entry)
 
 
-def _edit_stakeholder(user: Any, stakeholder: Any = None) -> bool:
-    """As ``_act_on_stakeholder``; and while an entry waits for review its members cannot
-    change it, so the administrator approves exactly what was submitted."""
-    from registry.models import Status
-
-    if stakeholder is not None and stakeholder.status == Status.SUBMITTED:
+def _edit_entry(user: Any, entry: Any = None) -> bool:
+    """As ``_act_on_entry``; and while an entry waits for review its members cannot change
+    it, so the administrator approves exactly what was submitted."""
+    if entry is not None and entry.status == Status.SUBMITTED:
         return _is_staff(user)
-    return _act_on_stakeholder(user, stakeholder)
+    return _act_on_entry(user, entry)
+
+
+def _edit_without_review(user: Any, entry: Any = None) -> bool:
+    """Whether an edit applies at once: staff edits and edits to unpublished entries do; a
+    community member's change to a public entry waits for an administrator."""
+    return entry is None or entry.status != Status.APPROVED or _is_staff(user)
 
 
 def _claim_stakeholder(user: Any, stakeholder: Any = None) -> bool:
     """A logged-in user asks to act for an approved organization it is not yet a member of."""
-    from registry.models import Status
-
     if not _authenticated(user):
         return False
     if stakeholder is None:
@@ -96,18 +95,28 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "public": lambda user, obj=None: True,
     "account.logout": _authenticated,
     "users.manage": _is_admin,
+    # Any reviewable entry (registry.entries); obj is the entry, its owner the stakeholder
+    # whose members act for it. An entry type may name its own rule for an action instead.
+    "entry.view": _view_entry,
+    "entry.edit": _edit_entry,
+    "entry.edit_without_review": _edit_without_review,
+    "entry.submit": _act_on_entry,
+    "entry.withdraw": _act_on_entry,
+    "entry.history": _staff_or_member,
+    "entry.archive": _is_admin,
+    "entry.decide": _is_admin,
     # Stakeholders (DOMAIN.md, "Roles"); obj is the stakeholder.
-    "stakeholder.view": _view_stakeholder,
+    "stakeholder.view": _view_entry,
     "stakeholder.create": _authenticated,
-    "stakeholder.edit": _edit_stakeholder,
-    "stakeholder.submit": _act_on_stakeholder,
-    "stakeholder.withdraw": _act_on_stakeholder,
+    "stakeholder.edit": _edit_entry,
+    "stakeholder.submit": _act_on_entry,
+    "stakeholder.withdraw": _act_on_entry,
     "stakeholder.claim": _claim_stakeholder,
     "stakeholder.history": _staff_or_member,
     "stakeholder.archive": _is_admin,
     "stakeholder.merge": _is_admin,
     "contact.view": _staff_or_member,  # personal data: never public, never exported
-    "contact.edit": _act_on_stakeholder,
+    "contact.edit": _act_on_entry,
     # Review and oversight.
     "review.decide": _is_admin,
     "review.queue": _is_admin,

@@ -23,8 +23,8 @@ from registry.models import (
     Membership,
     MembershipClaim,
     Review,
+    Revision,
     Stakeholder,
-    StakeholderRevision,
 )
 
 
@@ -76,8 +76,9 @@ REFERENCES: list[Reference] = [
     Reference(_l("Contact persons"), Contact.stakeholder_id),
     Reference(
         _l("Proposed changes"),
-        StakeholderRevision.stakeholder_id,
+        Revision.entry_id,
         Move.MOVE_SUPERSEDING_PENDING,
+        only=(Revision.entry_type == "stakeholder",),
     ),
     Reference(
         _l("Membership requests"),

@@ -21,7 +21,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from registry import audit, notifications
+from registry import audit, entries, notifications
+from registry.commit import Refused
 from registry.extensions import db
 from registry.models import Review, Status, User
 from registry.models._base import utcnow
@@ -41,25 +42,23 @@ class Action(enum.StrEnum):
 class Rule:
     sources: frozenset[Status]
     target: Status
-    permission: str  # "{entry}" is replaced by the entry type, e.g. "stakeholder.submit"
+    permission: str  # the action whose rule the entry type names (``EntryType.permission``)
     needs_comment: bool = False
 
 
 RULES: dict[Action, Rule] = {
     Action.SUBMIT: Rule(
-        frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}), Status.SUBMITTED, "{entry}.submit"
+        frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}), Status.SUBMITTED, "submit"
     ),
-    Action.APPROVE: Rule(frozenset({Status.SUBMITTED}), Status.APPROVED, "review.decide"),
-    Action.REJECT: Rule(frozenset({Status.SUBMITTED}), Status.REJECTED, "review.decide", True),
+    Action.APPROVE: Rule(frozenset({Status.SUBMITTED}), Status.APPROVED, "decide"),
+    Action.REJECT: Rule(frozenset({Status.SUBMITTED}), Status.REJECTED, "decide", True),
     Action.REQUEST_CHANGES: Rule(
-        frozenset({Status.SUBMITTED}), Status.CHANGES_REQUESTED, "review.decide", True
+        frozenset({Status.SUBMITTED}), Status.CHANGES_REQUESTED, "decide", True
     ),
     Action.WITHDRAW: Rule(
-        frozenset({Status.SUBMITTED, Status.APPROVED}), Status.WITHDRAWN, "{entry}.withdraw"
+        frozenset({Status.SUBMITTED, Status.APPROVED}), Status.WITHDRAWN, "withdraw"
     ),
-    Action.ARCHIVE: Rule(
-        frozenset(set(Status) - {Status.ARCHIVED}), Status.ARCHIVED, "{entry}.archive"
-    ),
+    Action.ARCHIVE: Rule(frozenset(set(Status) - {Status.ARCHIVED}), Status.ARCHIVED, "archive"),
 }
 
 STATUS_LABELS = {
@@ -86,7 +85,7 @@ ACTION_LABELS = {
 }
 
 
-class WorkflowError(Exception):
+class WorkflowError(Refused):
     """A transition that cannot happen; ``status`` is the HTTP answer, the message says why."""
 
     status = 409
@@ -104,8 +103,8 @@ class NotPermitted(WorkflowError):
     status = 403
 
 
-def entry_type(entry: Any) -> str:
-    return entry.__tablename__
+def _permitted(user: Any, rule: Rule, entry: Any) -> bool:
+    return can(user, entries.of(entry).permission(rule.permission), entry)
 
 
 def allowed_actions(user: Any, entry: Any) -> list[Action]:
@@ -113,9 +112,13 @@ def allowed_actions(user: Any, entry: Any) -> list[Action]:
     return [
         action
         for action, rule in RULES.items()
-        if entry.status in rule.sources
-        and can(user, rule.permission.format(entry=entry_type(entry)), entry)
+        if entry.status in rule.sources and _permitted(user, rule, entry)
     ]
+
+
+def allows(user: Any, entry: Any, action: Action | str) -> bool:
+    """Whether ``user`` may make ``action`` on ``entry`` now (a template's question)."""
+    return Action(action) in allowed_actions(user, entry)
 
 
 def transition(entry: Any, action: Action | str, actor: User, comment: str = "") -> Review:
@@ -125,7 +128,7 @@ def transition(entry: Any, action: Action | str, actor: User, comment: str = "")
     except ValueError:
         raise TransitionNotAllowed(str(_l("Unknown action."))) from None
     rule = RULES[action]
-    kind = entry_type(entry)
+    kind = entries.key_of(entry)
     source = Status(entry.status)
     if source not in rule.sources:
         raise TransitionNotAllowed(
@@ -137,7 +140,7 @@ def transition(entry: Any, action: Action | str, actor: User, comment: str = "")
                 )
             )
         )
-    if not can(actor, rule.permission.format(entry=kind), entry):
+    if not _permitted(actor, rule, entry):
         raise NotPermitted(str(_l("You are not allowed to do this.")))
     comment = (comment or "").strip()
     if rule.needs_comment and not comment:
@@ -161,7 +164,7 @@ def transition(entry: Any, action: Action | str, actor: User, comment: str = "")
         after={"status": rule.target.value, **({"comment": comment} if comment else {})},
         actor=actor,
     )
-    notifications.transition_made(entry, action, actor, comment)
+    notifications.transition_made(entry, action, actor, comment, lambda: submitter(entry))
     return review
 
 
@@ -187,7 +190,7 @@ def history(entry: Any) -> list[Review]:
     stmt = (
         select(Review)
         .options(joinedload(Review.reviewer))
-        .where(Review.entry_type == entry_type(entry), Review.entry_id == entry.id)
+        .where(Review.entry_type == entries.key_of(entry), Review.entry_id == entry.id)
         .order_by(Review.created_at.desc(), Review.id.desc())
     )
     return list(db.session.scalars(stmt))
@@ -199,7 +202,7 @@ def submitter(entry: Any) -> User | None:
         select(User)
         .join(Review, Review.reviewer_id == User.id)
         .where(
-            Review.entry_type == entry_type(entry),
+            Review.entry_type == entries.key_of(entry),
             Review.entry_id == entry.id,
             Review.to_status == Status.SUBMITTED.value,
         )

@@ -22,6 +22,7 @@ from registry.models import Role, Sector, Stakeholder, Status, User
 from registry.models._base import utcnow
 from registry.passwords import hash_password
 from registry.taxonomy import sync_taxonomy
+from tests import entry_models
 
 KEEP_TABLES = {"sector", "constituency", "gap_group", "gap_mapping", "alembic_version"}
 PASSWORD = "correct horse battery"
@@ -72,6 +73,8 @@ def reset_schema(app: Flask) -> None:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
         upgrade()
+        # Models that exist only in the test schema (a second reviewable entry type).
+        db.metadata.create_all(db.engine, tables=entry_models.TABLES)
         sync_taxonomy()
         db.session.commit()
 

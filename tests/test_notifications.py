@@ -102,8 +102,8 @@ def test_queue_ignores_an_empty_recipient_list(app):
 def test_a_proposed_change_is_mailed_to_admins_and_its_decision_to_the_author(
     app, smtp_server, make_stakeholder, people
 ):
-    from registry.models import StakeholderRevision
-    from registry.stakeholders import revisions
+    from registry import revisions
+    from registry.models import Revision
 
     approved = make_stakeholder(name="Kibera Youth Forum", status=Status.APPROVED)
     with app.test_request_context():
@@ -117,7 +117,7 @@ def test_a_proposed_change_is_mailed_to_admins_and_its_decision_to_the_author(
     assert "admin@example.org" in smtp_server[-1]["To"]
 
     with app.test_request_context():
-        revision = db.session.get(StakeholderRevision, revision_id)
+        revision = db.session.get(Revision, revision_id)
         admin = db.session.get(User, people["admin"].id)
         revisions.decide(revision, False, admin, "Kibera is in Nairobi already.")
         db.session.commit()

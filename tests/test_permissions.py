@@ -53,8 +53,6 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("review.index", "GET"): ADMIN,
     ("review.decide", "POST"): ADMIN,
     ("review.revision", "GET"): ADMIN,
-    ("review.decide_revision", "POST"): ADMIN,
-    ("review.decide_claim", "POST"): ADMIN,
     ("review.archive", "POST"): ADMIN,
     ("review.merge_preview", "GET"): ADMIN,
     ("review.merge", "POST"): ADMIN,
@@ -133,7 +131,8 @@ def url_values(app, make_user, make_stakeholder):
         "contact_id": contact_id,
         # Admin-only routes refuse everyone else before loading anything; any id will do.
         "revision_id": 1,
-        "claim_id": 1,
+        "slug": "claims",
+        "subject_id": 1,
         "merge_id": 1,
         "filename": "css/registry.css",
     }

@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from registry import revisions
 from registry.extensions import db
 from registry.models import (
     AuditEvent,
@@ -16,16 +17,15 @@ from registry.models import (
     Membership,
     MembershipClaim,
     Review,
+    Revision,
     RevisionStatus,
     Role,
     Stakeholder,
-    StakeholderRevision,
     Status,
     User,
 )
 from registry.models._base import utcnow
-from registry.review.services import waiting_count
-from registry.stakeholders import revisions
+from registry.review.queue import waiting_count
 from tests.conftest import log_in
 from tests.querycount import count_queries
 
@@ -209,7 +209,7 @@ def test_queue_leaves_out_what_is_decided(
         if decided == "stakeholder":
             db.session.get(Stakeholder, ids[decided]).status = Status.APPROVED
         elif decided == "revision":
-            db.session.get(StakeholderRevision, ids[decided]).status = RevisionStatus.REJECTED
+            db.session.get(Revision, ids[decided]).status = RevisionStatus.REJECTED
         else:
             db.session.get(MembershipClaim, ids[decided]).status = ClaimStatus.DECLINED
         db.session.commit()
@@ -484,10 +484,10 @@ def test_revision_approved_from_its_page_goes_back_to_the_queue(
 
     assert response.status_code == 303
     assert response.location == "/review/"
-    revision = fetch(StakeholderRevision, revision_id)
+    revision = fetch(Revision, revision_id)
     assert revision.status == RevisionStatus.APPROVED
-    assert fetch(Stakeholder, revision.stakeholder_id).name == "New Name"
-    assert reviews_of(revision.stakeholder_id)[-1][:2] == ("revision_pending", "revision_approved")
+    assert fetch(Stakeholder, revision.entry_id).name == "New Name"
+    assert reviews_of(revision.entry_id)[-1][:2] == ("revision_pending", "revision_approved")
 
 
 def test_revision_rejected_without_comment_stays_on_its_page(client, admin, proposed, fetch):
@@ -501,7 +501,7 @@ def test_revision_rejected_without_comment_stays_on_its_page(client, admin, prop
     assert response.status_code == 422
     assert "Proposed change to “Old Name”" in html
     assert "Say why: a comment is required to reject a change." in html
-    assert fetch(StakeholderRevision, revision_id).status == RevisionStatus.PENDING
+    assert fetch(Revision, revision_id).status == RevisionStatus.PENDING
 
 
 def test_revision_rejected_inline_keeps_the_public_version(client, admin, proposed, fetch):
@@ -515,9 +515,9 @@ def test_revision_rejected_inline_keeps_the_public_version(client, admin, propos
 
     assert response.status_code == 200
     assert "Change rejected by you." in response.get_data(as_text=True)
-    revision = fetch(StakeholderRevision, revision_id)
+    revision = fetch(Revision, revision_id)
     assert revision.status == RevisionStatus.REJECTED
-    assert fetch(Stakeholder, revision.stakeholder_id).name == "Old Name"
+    assert fetch(Stakeholder, revision.entry_id).name == "Old Name"
 
 
 def test_revision_decided_twice_is_a_conflict(client, admin, proposed):

@@ -5,18 +5,18 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from registry import revisions
 from registry.extensions import db
 from registry.models import (
     AuditEvent,
     Review,
+    Revision,
     RevisionStatus,
     Role,
     Stakeholder,
-    StakeholderRevision,
     Status,
     User,
 )
-from registry.stakeholders import revisions
 from registry.workflow import CommentRequired, TransitionNotAllowed
 
 
@@ -61,7 +61,7 @@ def test_a_community_edit_of_an_approved_entry_waits(app, approved, community):
     assert revision_id is not None
     assert current(app, approved.id)["name"] == "Nakuru Women's Forum"
     with app.app_context():
-        revision = db.session.get(StakeholderRevision, revision_id)
+        revision = db.session.get(Revision, revision_id)
         assert revision.status == RevisionStatus.PENDING
         changes = revisions.diff(revision)
         assert [(c.field, c.before, c.after) for c in changes] == [
@@ -74,8 +74,8 @@ def test_a_second_edit_updates_the_one_pending_revision(app, approved, community
     second = edit(app, approved.id, community.id, {"city": "Naivasha"})
     assert first == second
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(StakeholderRevision)) == 1
-        revision = db.session.get(StakeholderRevision, first)
+        assert db.session.scalar(select(func.count()).select_from(Revision)) == 1
+        revision = db.session.get(Revision, first)
         assert {c.field for c in revisions.diff(revision)} == {"name", "city"}
 
 
@@ -116,7 +116,7 @@ def test_two_members_continuing_one_proposal_cannot_overwrite_each_other(
     with pytest.raises(revisions.EditConflict):
         edit(app, approved.id, other_member.id, {"name": "Proposal Two"}, token=second)
     with app.app_context():
-        revision = db.session.get(StakeholderRevision, revision_id)
+        revision = db.session.get(Revision, revision_id)
         assert revision.data == {"name": "Proposal One", "city": "Naivasha"}
 
 
@@ -137,7 +137,7 @@ def test_a_constituency_only_change_moves_the_version_on(app, approved, admin):
 
 def decide(app, revision_id, admin_id, approve, comment=""):
     with app.test_request_context():
-        revision = db.session.get(StakeholderRevision, revision_id)
+        revision = db.session.get(Revision, revision_id)
         revisions.decide(revision, approve, db.session.get(User, admin_id), comment)
         db.session.commit()
 

@@ -18,11 +18,11 @@ from registry.models import (
     Membership,
     MembershipClaim,
     Review,
+    Revision,
     RevisionStatus,
     Role,
     Scale,
     Stakeholder,
-    StakeholderRevision,
     Status,
     User,
 )
@@ -529,7 +529,7 @@ def test_community_edit_of_an_approved_entry_waits_for_review(
         [(_category, message)] = session["_flashes"]
     assert message.startswith("Your change is waiting for review.")
     assert fetch(approved.id).name == "Nakuru Youth Action Network"
-    [revision] = rows(StakeholderRevision)
+    [revision] = rows(Revision)
     assert revision.status == RevisionStatus.PENDING
     assert revision.data["name"] == "Nakuru Youth Network (renamed)"
     assert revision.author_id == member.id
@@ -563,7 +563,7 @@ def test_editing_again_continues_the_pending_proposal(client, member, approved, 
     assert 'value="First Proposal Name"' in html
     assert 'value="Nakuru"' in html  # the fields the proposal did not touch stay filled in
     assert "already waiting for review" in html
-    assert len(rows(StakeholderRevision)) == 1
+    assert len(rows(Revision)) == 1
 
 
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.ADMIN])
@@ -579,7 +579,7 @@ def test_staff_edit_of_an_approved_entry_applies_directly(
 
     assert response.status_code == 303
     assert fetch(approved.id).city == "Naivasha"
-    assert rows(StakeholderRevision) == []
+    assert rows(Revision) == []
 
 
 def test_concurrent_edit_second_save_gets_409_and_keeps_its_input(
@@ -639,7 +639,7 @@ def test_two_members_continuing_one_proposal_second_gets_409(
 
     assert saved.status_code == 303
     assert refused.status_code == 409
-    [revision] = rows(StakeholderRevision)
+    [revision] = rows(Revision)
     assert revision.data == {"city": "Naivasha", "acronym": "NYAN"}
 
 
@@ -1162,8 +1162,12 @@ def test_mine_lists_memberships_with_status_revisions_and_claims(
     other = make_stakeholder(name="Rift Valley Women Forum")
     with app.app_context():
         db.session.add(
-            StakeholderRevision(
-                stakeholder_id=approved.id, data={"name": "X"}, base_version=1, author_id=member.id
+            Revision(
+                entry_type="stakeholder",
+                entry_id=approved.id,
+                data={"name": "X"},
+                base_version=1,
+                author_id=member.id,
             )
         )
         db.session.add(MembershipClaim(user_id=member.id, stakeholder_id=other.id, message="m"))

@@ -13,11 +13,11 @@ from registry.models import (
     Contact,
     Membership,
     Review,
+    Revision,
     RevisionStatus,
     Role,
     Scale,
     Stakeholder,
-    StakeholderRevision,
     Status,
 )
 from tests.querycount import count_queries
@@ -103,8 +103,9 @@ def add_pending_revision(app):
     def add(stakeholder: Stakeholder) -> None:
         with app.app_context():
             db.session.add(
-                StakeholderRevision(
-                    stakeholder_id=stakeholder.id,
+                Revision(
+                    entry_type="stakeholder",
+                    entry_id=stakeholder.id,
                     data={"description": "A proposed new description"},
                     base_version=1,
                     status=RevisionStatus.PENDING,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from registry import entries
 from registry.admin import services
 from registry.admin.forms import ROLE_LABELS, ActiveForm, AddMembershipForm, RoleForm
 from registry.auth.services import safe_next
+from registry.entries import EntryType
 from registry.extensions import db
 from registry.htmx import render, wants_fragment
 from registry.models import Role, User
@@ -17,6 +20,19 @@ from registry.pagination import paginate
 from registry.permissions import requires
 
 bp = Blueprint("admin", __name__)
+
+# Accounts are not reviewed, but the audit log links the events about one to its page.
+entries.register(
+    EntryType(
+        key="user",
+        model=User,
+        label=_l("Account"),
+        endpoint="admin.user_detail",
+        id_arg="user_id",
+        title=lambda user: user.name,
+        reviewed=False,
+    )
+)
 
 
 def _filters() -> dict[str, str]:

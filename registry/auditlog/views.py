@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from flask import request, url_for
+from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
+from registry import entries
 from registry.auditlog import bp
 from registry.extensions import db
 from registry.htmx import render
@@ -23,12 +24,6 @@ from registry.permissions import requires
 from registry.text import clean, escape_like
 
 MAX_TEXT = 200
-
-# Where an entry of each type is shown, for linking an event to its entry.
-ENTRY_PAGES = {
-    "stakeholder": ("stakeholders.detail", "stakeholder_id"),
-    "user": ("admin.user_detail", "user_id"),
-}
 
 
 def _text(args: Mapping[str, str], name: str) -> str:
@@ -129,11 +124,10 @@ def actions() -> list[str]:
 
 
 def entry_url(event: AuditEvent) -> str | None:
-    page = ENTRY_PAGES.get(event.entry_type)
-    if page is None or event.entry_id is None:
+    """The page of the entry an event is about, where its kind has one."""
+    if event.entry_id is None:
         return None
-    endpoint, argument = page
-    return url_for(endpoint, **{argument: event.entry_id})
+    return entries.page_path(event.entry_type, event.entry_id)
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,14 @@
 from registry.models.accounts import Membership, Role, User, normalize_email
 from registry.models.audit import AuditEvent
 from registry.models.frameworks import Framework, FrameworkItem, FrameworkItemText
-from registry.models.reviews import Review
+from registry.models.reviews import Decided, Review, Revision, RevisionStatus
 from registry.models.stakeholders import (
     ClaimStatus,
     Contact,
     MembershipClaim,
     Merge,
-    RevisionStatus,
     Scale,
     Stakeholder,
-    StakeholderRevision,
     Status,
 )
 from registry.models.taxonomy import Constituency, GapGroup, GapMapping, Sector
@@ -22,6 +20,7 @@ __all__ = [
     "ClaimStatus",
     "Constituency",
     "Contact",
+    "Decided",
     "Framework",
     "FrameworkItem",
     "FrameworkItemText",
@@ -31,12 +30,12 @@ __all__ = [
     "MembershipClaim",
     "Merge",
     "Review",
+    "Revision",
     "RevisionStatus",
     "Role",
     "Scale",
     "Sector",
     "Stakeholder",
-    "StakeholderRevision",
     "Status",
     "User",
     "normalize_email",

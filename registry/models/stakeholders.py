@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
 from registry.models._base import created_at_column, utcnow
+from registry.models.reviews import Decided
 
 if TYPE_CHECKING:
     from registry.models.accounts import Membership, User
@@ -149,55 +150,6 @@ class Contact(db.Model):
         return f"<Contact {self.id} of stakeholder {self.stakeholder_id}>"
 
 
-class RevisionStatus(enum.StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    SUPERSEDED = "superseded"
-
-
-class StakeholderRevision(db.Model):
-    """A change proposed to an approved stakeholder; the public sees the approved version
-    until an administrator approves this. At most one is pending per stakeholder."""
-
-    __table_args__ = (
-        Index(
-            "uq_stakeholder_revision_pending",
-            "stakeholder_id",
-            unique=True,
-            postgresql_where=text("status = 'pending'"),
-            sqlite_where=text("status = 'pending'"),
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    stakeholder_id: Mapped[int] = mapped_column(ForeignKey("stakeholder.id"), index=True)
-    data: Mapped[dict] = mapped_column(JSON)  # the proposed values, by field name
-    base_version: Mapped[int]  # the stakeholder version the proposal was made against
-    status: Mapped[RevisionStatus] = mapped_column(
-        _enum(RevisionStatus), default=RevisionStatus.PENDING
-    )
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    created_at: Mapped[datetime] = created_at_column()
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    comment: Mapped[str] = mapped_column(Text, default="")
-    # Two members continuing the same proposal: the second save is refused, not merged blind.
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own protocol
-
-    stakeholder: Mapped[Stakeholder] = relationship()
-    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
-    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
-
-    def __repr__(self) -> str:
-        return f"<StakeholderRevision {self.id} of {self.stakeholder_id} {self.status}>"
-
-
 class ClaimStatus(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
@@ -205,7 +157,7 @@ class ClaimStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class MembershipClaim(db.Model):
+class MembershipClaim(Decided, db.Model):
     """A user asks to act for an organization already in the registry."""
 
     __table_args__ = (
@@ -225,13 +177,9 @@ class MembershipClaim(db.Model):
     message: Mapped[str] = mapped_column(Text, default="")  # who they are, how to verify
     status: Mapped[ClaimStatus] = mapped_column(_enum(ClaimStatus), default=ClaimStatus.PENDING)
     created_at: Mapped[datetime] = created_at_column()
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    comment: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     stakeholder: Mapped[Stakeholder] = relationship()
-    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
     def __repr__(self) -> str:
         return f"<MembershipClaim {self.id} user={self.user_id} of {self.stakeholder_id}>"

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from registry.ids import MAX_ID
+from registry.review.queue import QueueSource
 
 COMMENT_MAX = 2000
 
@@ -24,35 +25,17 @@ def _comment() -> TextAreaField:
 _CHOOSE = _l("Choose a decision.")
 
 
-class StakeholderDecisionForm(FlaskForm):
-    action = SelectField(
-        _l("Decision"),
-        choices=[
-            SelectChoice("approve", _l("Approve")),
-            SelectChoice("request_changes", _l("Request changes")),
-            SelectChoice("reject", _l("Reject")),
-        ],
-        validators=[InputRequired(_CHOOSE)],
-    )
+class DecisionForm(FlaskForm):
+    """One decision on something in the queue; its choices are those the source offers."""
+
+    action = SelectField(_l("Decision"), validators=[InputRequired(_CHOOSE)])
     comment = _comment()
 
 
-class RevisionDecisionForm(FlaskForm):
-    action = SelectField(
-        _l("Decision"),
-        choices=[SelectChoice("approve", _l("Approve")), SelectChoice("reject", _l("Reject"))],
-        validators=[InputRequired(_CHOOSE)],
-    )
-    comment = _comment()
-
-
-class ClaimDecisionForm(FlaskForm):
-    action = SelectField(
-        _l("Decision"),
-        choices=[SelectChoice("approve", _l("Approve")), SelectChoice("decline", _l("Decline"))],
-        validators=[InputRequired(_CHOOSE)],
-    )
-    comment = _comment()
+def decision_form(source: QueueSource) -> DecisionForm:
+    form = DecisionForm()
+    form.action.choices = [SelectChoice(c.value, c.label) for c in source.choices]
+    return form
 
 
 class ArchiveForm(FlaskForm):

@@ -17,13 +17,13 @@ from flask_babel import gettext as _
 from sqlalchemy import DateTime, delete, func, insert, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from registry import audit
+from registry import audit, revisions
+from registry.commit import Refused
 from registry.extensions import db
 from registry.models import Membership, Merge, Stakeholder, Status, User
 from registry.models._base import utcnow
 from registry.references import REFERENCES, Move, Reference, references
-from registry.stakeholders import revisions
-from registry.stakeholders.display import display
+from registry.stakeholders.entry import STAKEHOLDER
 from registry.text import clean, escape_like
 from registry.workflow import STATUS_LABELS, record_review
 
@@ -32,7 +32,7 @@ REMOVED = "removed"  # whole rows deleted as duplicates, to re-insert on undo
 SUPERSEDED = "superseded"  # ids of pending proposals marked superseded
 
 
-class MergeError(Exception):
+class MergeError(Refused):
     """A merge or undo that cannot happen; ``status`` is the HTTP answer."""
 
     status = 422
@@ -143,8 +143,10 @@ def preview(source: Stakeholder, target: Stakeholder) -> Preview:
     moves = [(label, count - removed.get(label, 0)) for label, count in counts.items()]
     before, after = revisions.snapshot(source), revisions.snapshot(target)
     fields = [
-        FieldPair(str(label), display(name, before.get(name)), display(name, after.get(name)))
-        for name, label in revisions.FIELDS.items()
+        FieldPair(
+            str(spec.label), spec.display(before.get(spec.name)), spec.display(after.get(spec.name))
+        )
+        for spec in STAKEHOLDER.fields
     ]
     fields.append(
         FieldPair(_("Status"), str(STATUS_LABELS[source.status]), str(STATUS_LABELS[target.status]))

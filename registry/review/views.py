@@ -9,39 +9,24 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
+from registry import entries
+from registry.commit import Refused, committing
 from registry.extensions import db
 from registry.htmx import render, wants_fragment
 from registry.ids import db_id
 from registry.models import RevisionStatus, Stakeholder, Status
 from registry.pagination import paginate
 from registry.permissions import requires
-from registry.review import bp, merge, services
-from registry.review.forms import (
-    ArchiveForm,
-    ClaimDecisionForm,
-    MergeForm,
-    RevisionDecisionForm,
-    StakeholderDecisionForm,
-    first_error,
-)
-from registry.review.services import CLAIM, REVISION, STAKEHOLDER, QueueItem
-from registry.stakeholders import revisions
-from registry.stakeholders.queries import country_name
-from registry.workflow import STATUS_LABELS, WorkflowError, transition
-
-STALE = "stale"  # someone saved the same rows meanwhile (optimistic locking)
+from registry.review import bp, merge, queue, services
+from registry.review.forms import ArchiveForm, MergeForm, decision_form, first_error
+from registry.review.queue import QueueItem, QueueSource
+from registry.workflow import STATUS_LABELS, transition
 
 
 def _actor():
     return current_user._get_current_object()
-
-
-def _stale_message() -> str:
-    return _("This entry changed while you were deciding. Look at it again, then decide.")
 
 
 # --- the queue ----------------------------------------------------------------------------
@@ -49,17 +34,15 @@ def _stale_message() -> str:
 
 def _queue(status: int = 200, refused: QueueItem | None = None, error: str = "", comment=""):
     """The queue page; after a refused plain POST, the reason at the top and in the row."""
-    page = paginate(services.queue_statement())
+    page = paginate(queue.queue_statement())
     return render(
         "review/index.html",
         status=status,
         page=page,
-        items=services.load_items(page.items),
+        items=queue.load_items(page.items),
         refused=refused,
         errors={refused.key: error} if refused else {},
         comments={refused.key: comment} if refused else {},
-        status_labels=STATUS_LABELS,
-        country_name=country_name,
     )
 
 
@@ -88,53 +71,56 @@ def _answer(
             outcome=outcome,
             error=error,
             comment=comment,
-            waiting=services.waiting_count() if outcome else None,
-            status_labels=STATUS_LABELS,
-            country_name=country_name,
+            waiting=queue.waiting_count() if outcome else None,
         )
     if error:
         return _queue(status, refused=item, error=error, comment=comment)
-    flash(_("“%(name)s”: %(outcome)s", name=item.stakeholder.name, outcome=outcome), "success")
+    flash(_("“%(name)s”: %(outcome)s", name=item.title, outcome=outcome), "success")
     return redirect(url_for("review.index"), 303)
 
 
-STAKEHOLDER_OUTCOMES = {
-    "approve": _l("Approved by you. It is now public."),
-    "request_changes": _l("Changes requested by you."),
-    "reject": _l("Rejected by you."),
-}
+def _source(slug: str) -> QueueSource:
+    source = queue.source_for_slug(slug)
+    if source is None:
+        abort(404)
+    return source
 
 
-def _item(kind: str, entry_id: int) -> QueueItem:
-    """The queue item for one entry (whatever its state now), or 404."""
-    item = services.item_for(kind, entry_id)
+def _item(source: QueueSource, subject_id: int) -> QueueItem:
+    """The queue item for one subject (whatever its state now), or 404."""
+    item = queue.item_for(source, subject_id)
     if item is None:
         abort(404)
     return item
 
 
-@bp.route("/stakeholders/<int:stakeholder_id>", methods=["POST"])
+@bp.route("/<slug>/<int:subject_id>", methods=["POST"])
 @requires("review.decide")
-def decide(stakeholder_id: int):
-    """Approve a submitted stakeholder, ask for changes, or reject it."""
-    item = _item(STAKEHOLDER, stakeholder_id)
-    form = StakeholderDecisionForm()
+def decide(slug: str, subject_id: int):
+    """Decide one thing that waits: the choices are those its source offers (approve, ask for
+    changes, reject, decline); a comment where the rule requires one."""
+    source = _source(slug)
+    item = _item(source, subject_id)
+    form = decision_form(source)
     comment = form.comment.data or ""
+    # The diff page posts plainly and wants itself back on a refusal; the queue row not.
+    from_page = request.form.get("origin") == "revision" and not wants_fragment()
+
+    def refused(message: str, status: int):
+        if from_page:
+            found = _load_revision(subject_id)
+            return _revision_page(found, status=status, error=message, comment=comment)
+        return _answer(_item(source, subject_id), error=message, status=status, comment=comment)
+
     if not form.validate():
-        return _answer(item, error=first_error(form), status=422, comment=comment)
+        return refused(first_error(form), 422)
+    choice = source.choice(form.action.data)
     try:
-        transition(item.entry, form.action.data, _actor(), comment)
-        db.session.flush()
-    except WorkflowError as exc:
-        db.session.rollback()
-        item = _item(STAKEHOLDER, stakeholder_id)
-        return _answer(item, error=str(exc), status=exc.status, comment=comment)
-    except StaleDataError:
-        db.session.rollback()
-        item = _item(STAKEHOLDER, stakeholder_id)
-        return _answer(item, error=_stale_message(), status=409, comment=comment)
-    db.session.commit()
-    return _answer(item, outcome=str(STAKEHOLDER_OUTCOMES[form.action.data]))
+        with committing():
+            source.decide(item.subject, choice.value, _actor(), comment)
+    except Refused as refusal:
+        return refused(refusal.message, refusal.status)
+    return _answer(_item(source, subject_id), outcome=source.outcome(item, choice))
 
 
 @bp.route("/revisions/<int:revision_id>", methods=["GET"])
@@ -151,81 +137,21 @@ def _load_revision(revision_id: int):
     return found
 
 
-def _revision_page(revision, status: int = 200, error: str | None = None, comment: str = ""):
+def _revision_page(found, status: int = 200, error: str | None = None, comment: str = ""):
+    revision, entry = found
     return render(
         "review/revision.html",
         status=status,
         revision=revision,
-        stakeholder=revision.stakeholder,
-        rows=services.revision_diff(revision),
+        entry=entry,
+        entry_title=entries.title(entry),
+        entry_url=entries.of(entry).path(entry.id),
+        rows=services.revision_diff(revision, entry),
         pending=revision.status == RevisionStatus.PENDING,
-        outdated=revision.base_version != revision.stakeholder.version,
+        outdated=revision.base_version != entry.version,
         error=error,
         comment=comment,
     )
-
-
-@bp.route("/revisions/<int:revision_id>", methods=["POST"])
-@requires("review.decide")
-def decide_revision(revision_id: int):
-    """Approve a proposed change (the public page shows it at once) or reject it."""
-    revision = _load_revision(revision_id)
-    form = RevisionDecisionForm()
-    comment = form.comment.data or ""
-    # The diff page posts plainly and wants itself back on a refusal; the queue row not.
-    from_page = request.form.get("origin") == "revision"
-
-    def refused(message: str, status: int):
-        if from_page and not wants_fragment():
-            return _revision_page(
-                _load_revision(revision_id), status=status, error=message, comment=comment
-            )
-        return _answer(_item(REVISION, revision_id), error=message, status=status, comment=comment)
-
-    if not form.validate():
-        return refused(first_error(form), 422)
-    approve = form.action.data == "approve"
-    try:
-        revisions.decide(revision, approve, _actor(), comment)
-        db.session.flush()
-    except WorkflowError as exc:
-        db.session.rollback()
-        return refused(str(exc), exc.status)
-    except StaleDataError:
-        db.session.rollback()
-        return refused(_stale_message(), 409)
-    db.session.commit()
-    outcome = (
-        _("Change approved by you. The public page shows it now.")
-        if approve
-        else _("Change rejected by you. The public page is unchanged.")
-    )
-    return _answer(_item(REVISION, revision_id), outcome=outcome)
-
-
-@bp.route("/claims/<int:claim_id>", methods=["POST"])
-@requires("review.decide")
-def decide_claim(claim_id: int):
-    """Let a person act for an organization, or decline their request."""
-    item = _item(CLAIM, claim_id)
-    form = ClaimDecisionForm()
-    comment = form.comment.data or ""
-    if not form.validate():
-        return _answer(item, error=first_error(form), status=422, comment=comment)
-    approve = form.action.data == "approve"
-    try:
-        services.decide_claim(item.entry, approve, _actor(), comment)
-        db.session.flush()
-    except WorkflowError as exc:
-        db.session.rollback()
-        return _answer(_item(CLAIM, claim_id), error=str(exc), status=exc.status, comment=comment)
-    db.session.commit()
-    outcome = (
-        _("Approved by you: %(user)s can now act for it.", user=item.who.name)
-        if approve
-        else _("Declined by you.")
-    )
-    return _answer(item, outcome=outcome)
 
 
 # --- archiving ----------------------------------------------------------------------------
@@ -253,17 +179,13 @@ def archive(stakeholder_id: int):
     if not form.validate():
         return _archive_answer(stakeholder, error=first_error(form), status=422, comment=comment)
     try:
-        transition(stakeholder, "archive", _actor(), comment)
-        db.session.flush()
-    except WorkflowError as exc:
-        db.session.rollback()
+        with committing():
+            transition(stakeholder, "archive", _actor(), comment)
+    except Refused as refusal:
         stakeholder = db.get_or_404(Stakeholder, stakeholder_id)
-        return _archive_answer(stakeholder, error=str(exc), status=exc.status, comment=comment)
-    except StaleDataError:
-        db.session.rollback()
-        stakeholder = db.get_or_404(Stakeholder, stakeholder_id)
-        return _archive_answer(stakeholder, error=_stale_message(), status=409, comment=comment)
-    db.session.commit()
+        return _archive_answer(
+            stakeholder, error=refusal.message, status=refusal.status, comment=comment
+        )
     if wants_fragment():
         return _archive_answer(stakeholder, outcome=_("Archived by you."))
     flash(_("“%(name)s” is archived.", name=stakeholder.name), "success")
@@ -340,15 +262,10 @@ def merge_stakeholders():
     source = db.get_or_404(Stakeholder, form.source_id.data)
     target = db.get_or_404(Stakeholder, form.target_id.data)
     try:
-        record = merge.merge(source, target, _actor())
-        db.session.flush()
-    except merge.MergeError as exc:
-        db.session.rollback()
-        return _merge_page(source.id, target.id, status=exc.status, error=str(exc))
-    except StaleDataError:
-        db.session.rollback()
-        return _merge_page(source.id, target.id, status=409, error=_stale_message())
-    db.session.commit()
+        with committing():
+            record = merge.merge(source, target, _actor())
+    except Refused as refusal:
+        return _merge_page(source.id, target.id, status=refusal.status, error=refusal.message)
     flash(
         _(
             "“%(source)s” was merged into “%(target)s”.",
@@ -392,14 +309,10 @@ def merge_undo(merge_id: int):
     """Undo a merge: the recorded rows move back and the duplicate returns as it was."""
     record = _load_merge(merge_id)
     try:
-        merge.undo(record, _actor())
-        db.session.flush()
-    except merge.MergeError as exc:
-        db.session.rollback()
-        return _merge_detail_page(_load_merge(merge_id), status=exc.status, error=str(exc))
-    except StaleDataError:
-        db.session.rollback()
-        return _merge_detail_page(_load_merge(merge_id), status=409, error=_stale_message())
-    db.session.commit()
+        with committing():
+            merge.undo(record, _actor())
+    except Refused as refusal:
+        record = _load_merge(merge_id)
+        return _merge_detail_page(record, status=refusal.status, error=refusal.message)
     flash(_("The merge was undone: “%(name)s” is back.", name=record.source.name), "success")
     return redirect(url_for("review.merge_detail", merge_id=record.id), 303)

@@ -14,16 +14,15 @@ from flask import abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
-from registry import workflow
+from registry import revisions, workflow
+from registry.commit import Refused, Stale, Taken, committing
 from registry.extensions import db
 from registry.htmx import render
-from registry.models import Contact, Stakeholder, Status
+from registry.models import Contact, Stakeholder
 from registry.permissions import authorize, can, requires
-from registry.stakeholders import bp, queries, revisions, services
-from registry.stakeholders.display import display
+from registry.stakeholders import bp, queries, services
+from registry.stakeholders.entry import STAKEHOLDER
 from registry.stakeholders.forms import (
     SCALE_HINTS,
     ClaimForm,
@@ -68,12 +67,12 @@ def display_values(values: dict[str, Any]) -> list[dict[str, Any]]:
     """Each editable field as label and readable value, for "check your answers" and conflicts."""
     return [
         {
-            "name": name,
-            "anchor": FIELD_ANCHORS.get(name, name),
-            "label": label,
-            "text": display(name, values.get(name)),
+            "name": spec.name,
+            "anchor": FIELD_ANCHORS.get(spec.name, spec.name),
+            "label": spec.label,
+            "text": spec.display(values.get(spec.name)),
         }
-        for name, label in revisions.FIELDS.items()
+        for spec in STAKEHOLDER.fields
     ]
 
 
@@ -125,11 +124,10 @@ def create():
                     )
                 )
             else:
-                stakeholder = services.create_stakeholder(data, _me())
                 try:
-                    db.session.commit()
-                except IntegrityError:  # someone took the identifier a moment ago
-                    db.session.rollback()
+                    with committing():
+                        stakeholder = services.create_stakeholder(data, _me())
+                except Taken:  # someone took the identifier a moment ago
                     form.org_identifier.errors.append(
                         _("Another organization in the registry already has this identifier")
                     )
@@ -213,18 +211,17 @@ def update(stakeholder_id: int):
         form.org_identifier.errors.append(_org_id_error(owner))
         return _render_edit(stakeholder, form, status=422)
     try:
-        # A missing version cannot prove the editor saw the latest state: "" never matches.
-        proposed = revisions.update(stakeholder, data, _me(), form.version.data or "")
-        db.session.commit()
-    except (revisions.EditConflict, StaleDataError):
-        return _conflict(stakeholder_id, form)
-    except IntegrityError:  # the identifier was taken between the check and the commit
-        db.session.rollback()
+        with committing():
+            # A missing version cannot prove the editor saw the latest state: "" never matches.
+            proposed = revisions.update(stakeholder, data, _me(), form.version.data or "")
+    except Taken:  # the identifier was taken between the check and the commit
         stakeholder = _load(stakeholder_id, "stakeholder.edit")
         form.org_identifier.errors.append(
             _("Another organization in the registry already has this identifier")
         )
         return _render_edit(stakeholder, form, status=422)
+    except Refused:  # an edit conflict, or a stale version
+        return _conflict(stakeholder_id, form)
     if proposed is not None:
         flash(
             _(
@@ -269,8 +266,8 @@ def contact_create(stakeholder_id: int):
         return _render_contact(stakeholder, form)
     if not form.validate():
         return _render_contact(stakeholder, form, status=422)
-    services.add_contact(stakeholder, form.data_for_model(), _me())
-    db.session.commit()
+    with committing():
+        services.add_contact(stakeholder, form.data_for_model(), _me())
     flash(_("The contact person is added."), "success")
     return _detail(stakeholder, "contacts-title")
 
@@ -297,8 +294,8 @@ def contact_update(stakeholder_id: int, contact_id: int):
     form = ContactForm()
     if not form.validate():
         return _render_contact(stakeholder, form, status=422, contact=contact)
-    changed = services.update_contact(contact, form.data_for_model(), _me())
-    db.session.commit()
+    with committing():
+        changed = services.update_contact(contact, form.data_for_model(), _me())
     flash(_("The contact person is updated.") if changed else _("Nothing was changed."), "success")
     return _detail(stakeholder, "contacts-title")
 
@@ -312,8 +309,8 @@ def contact_delete(stakeholder_id: int, contact_id: int):
     form = DeleteForm()
     if not form.validate():
         abort(400)
-    services.delete_contact(contact, _me())
-    db.session.commit()
+    with committing():
+        services.delete_contact(contact, _me())
     flash(_("The contact person is removed."), "success")
     return _detail(stakeholder, "contacts-title")
 
@@ -331,7 +328,7 @@ def _render_check(
         stakeholder=stakeholder,
         rows=display_values(revisions.snapshot(stakeholder)),
         contacts=stakeholder.contacts if can(current_user, "contact.view", stakeholder) else [],
-        can_submit=workflow.Action.SUBMIT in workflow.allowed_actions(current_user, stakeholder),
+        can_submit=workflow.allows(current_user, stakeholder, workflow.Action.SUBMIT),
         status_label=workflow.STATUS_LABELS.get(stakeholder.status, stakeholder.status),
         form=SubmitForm(formdata=None),
         error=error,
@@ -355,16 +352,16 @@ def submit(stakeholder_id: int):
     if not form.validate():
         abort(400)
     try:
-        services.submit(stakeholder, _me())
-        db.session.commit()
-    except workflow.WorkflowError as exc:
-        return _refused(stakeholder_id, str(exc), exc.status)
-    except StaleDataError:  # a second submit raced this one and won
+        with committing():
+            services.submit(stakeholder, _me())
+    except Stale:  # a second submit raced this one and won
         return _refused(
             stakeholder_id,
             _("This entry is already waiting for review: there is nothing more to do for now."),
             409,
         )
+    except Refused as refusal:
+        return _refused(stakeholder_id, refusal.message, refusal.status)
     flash(
         _(
             "“%(name)s” is submitted for review. An administrator will check it; you will get "
@@ -393,14 +390,14 @@ def withdraw(stakeholder_id: int):
             error=_("To withdraw the entry, use the “Withdraw” button below."),
         )
     try:
-        services.withdraw(stakeholder, _me(), form.comment.data or "")
-        db.session.commit()
-    except workflow.WorkflowError as exc:
-        return _refused(stakeholder_id, str(exc), exc.status)
-    except StaleDataError:
+        with committing():
+            services.withdraw(stakeholder, _me(), form.comment.data or "")
+    except Stale:
         return _refused(
             stakeholder_id, _("The entry changed while you were working on it. Try again."), 409
         )
+    except Refused as refusal:
+        return _refused(stakeholder_id, refusal.message, refusal.status)
     flash(_("“%(name)s” is withdrawn.", name=stakeholder.name), "success")
     return _detail(stakeholder)
 
@@ -434,14 +431,13 @@ def claim(stakeholder_id: int):
             existing=existing,
         )
     try:
-        services.request_claim(stakeholder, _me(), form.message.data)
-        db.session.commit()
-    except (services.ClaimRefused, IntegrityError) as exc:
-        db.session.rollback()
+        with committing():
+            services.request_claim(stakeholder, _me(), form.message.data)
+    except Refused as refusal:
         message = (
-            str(exc)
-            if isinstance(exc, services.ClaimRefused)
-            else _("You have already asked to join this organization. An administrator will reply.")
+            _("You have already asked to join this organization. An administrator will reply.")
+            if isinstance(refusal, Taken)  # a second tab's request won the race
+            else refusal.message
         )
         stakeholder = _load(stakeholder_id, "stakeholder.view")
         return render(
@@ -477,5 +473,4 @@ def mine():
         pending_ids=services.pending_revision_ids([s.id for s in stakeholders]),
         claims=services.my_pending_claims(current_user),
         status_labels=workflow.STATUS_LABELS,
-        submittable={Status.DRAFT, Status.CHANGES_REQUESTED},
     )

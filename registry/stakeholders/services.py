@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from registry import audit, notifications, workflow
+from registry import audit, notifications, revisions, workflow
+from registry.commit import Refused
 from registry.extensions import db
 from registry.models import (
     ClaimStatus,
@@ -21,18 +22,17 @@ from registry.models import (
     Contact,
     Membership,
     MembershipClaim,
-    RevisionStatus,
     Role,
     Stakeholder,
-    StakeholderRevision,
     Status,
     User,
 )
 from registry.models.reviews import Review
-from registry.stakeholders.revisions import snapshot
+from registry.revisions import snapshot
+from registry.stakeholders.entry import STAKEHOLDER
 
 
-class ClaimRefused(ValueError):
+class ClaimRefused(Refused):
     """A membership request that cannot be made; the message says why."""
 
 
@@ -48,6 +48,20 @@ def org_identifier_owner(
     if exclude_id is not None:
         stmt = stmt.where(Stakeholder.id != exclude_id)
     return db.session.scalar(stmt.limit(1))
+
+
+def check_identifier_free(stakeholder: Stakeholder, identifier: str | None) -> None:
+    """Refuse to give ``stakeholder`` an identifier another entry has taken meanwhile."""
+    holder = org_identifier_owner(identifier, exclude_id=stakeholder.id)
+    if holder is not None:
+        raise workflow.TransitionNotAllowed(
+            _(
+                "The identifier %(identifier)s is now used by another entry (#%(id)d). "
+                "Reject this change, or ask for a corrected one.",
+                identifier=identifier,
+                id=holder.id,
+            )
+        )
 
 
 def create_stakeholder(data: dict[str, Any], actor: User) -> Stakeholder:
@@ -176,13 +190,7 @@ def my_stakeholders(user: User) -> list[Stakeholder]:
 
 def pending_revision_ids(stakeholder_ids: list[int]) -> set[int]:
     """Which of these stakeholders have a change waiting for review (one query)."""
-    if not stakeholder_ids:
-        return set()
-    stmt = select(StakeholderRevision.stakeholder_id).where(
-        StakeholderRevision.stakeholder_id.in_(stakeholder_ids),
-        StakeholderRevision.status == RevisionStatus.PENDING,
-    )
-    return set(db.session.scalars(stmt))
+    return revisions.pending_ids(STAKEHOLDER, stakeholder_ids)
 
 
 def my_pending_claims(user: User) -> list[MembershipClaim]:

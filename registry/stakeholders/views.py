@@ -7,12 +7,12 @@ from urllib.parse import urlsplit
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from registry import workflow
+from registry import revisions, workflow
 from registry.htmx import render
 from registry.models import Stakeholder
 from registry.pagination import paginate
 from registry.permissions import can, requires
-from registry.stakeholders import bp, queries, revisions
+from registry.stakeholders import bp, queries
 from registry.stakeholders.forms import SCALE_LABELS
 from registry.workflow import STATUS_LABELS
 
