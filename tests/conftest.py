@@ -7,18 +7,20 @@ tables (the taxonomy excepted), so tests never see each other's rows.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from itertools import count
+from typing import Any, NamedTuple
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from registry import create_app
 from registry.extensions import db
-from registry.models import Role, Sector, Stakeholder, Status, User
+from registry.models import AuditEvent, Membership, Role, Sector, Stakeholder, Status, User
 from registry.models._base import utcnow
 from registry.passwords import hash_password
 from registry.taxonomy import sync_taxonomy
@@ -178,6 +180,15 @@ def log_in(client: FlaskClient, user: User, password: str = PASSWORD):
     return response
 
 
+WHO = re.compile(r'<span class="who">(.*?) <span class="role-badge">')
+
+
+def logged_in_as(html: str) -> str | None:
+    """The name the page's header says is logged in, or None when it offers to log in."""
+    match = WHO.search(html)
+    return match.group(1) if match else None
+
+
 @pytest.fixture
 def login(client: FlaskClient):
     def do(user: User, password: str = PASSWORD):
@@ -187,7 +198,7 @@ def login(client: FlaskClient):
 
 
 @pytest.fixture
-def as_role(client: FlaskClient, make_user, make_stakeholder):
+def as_role(client: FlaskClient, make_user, make_stakeholder, make_membership):
     """A client logged in as one of: anonymous, member, non_member, officer, admin."""
 
     def become(role: str) -> tuple[FlaskClient, User | None]:
@@ -196,18 +207,121 @@ def as_role(client: FlaskClient, make_user, make_stakeholder):
         if role in {"member", "non_member"}:
             user = make_user(Role.COMMUNITY)
             if role == "member":
-                stakeholder = make_stakeholder()
-                with client.application.app_context():
-                    from registry.models import Membership
-
-                    db.session.add(Membership(user_id=user.id, stakeholder_id=stakeholder.id))
-                    db.session.commit()
+                make_membership(user, make_stakeholder())
         else:
             user = make_user(Role(role))
         log_in(client, user)
         return client, user
 
     return become
+
+
+# --- accounts: the ``_user`` fixtures only create one; ``logged_in_`` ones also log it in --------
+
+
+@pytest.fixture
+def admin_user(make_user) -> User:
+    """An administrator account, Ada Admin (ada@hq.example), not logged in."""
+    return make_user(Role.ADMIN, name="Ada Admin", email="ada@hq.example")
+
+
+@pytest.fixture
+def logged_in_admin(client: FlaskClient, admin_user: User) -> User:
+    """``admin_user``, logged in on ``client`` through the login form; returns the account."""
+    log_in(client, admin_user)
+    return admin_user
+
+
+@pytest.fixture
+def member_user(make_user) -> User:
+    """A community account, Mercy Member (mercy@kwsc.example), not logged in."""
+    return make_user(Role.COMMUNITY, name="Mercy Member", email="mercy@kwsc.example")
+
+
+@pytest.fixture
+def make_membership(app: Flask):
+    """Make ``user`` act for ``stakeholder`` (committed); returns the membership's id."""
+
+    def make(user: User, stakeholder: Stakeholder) -> int:
+        with app.app_context():
+            membership = Membership(user_id=user.id, stakeholder_id=stakeholder.id)
+            db.session.add(membership)
+            db.session.commit()
+            return membership.id
+
+    return make
+
+
+# --- entries that ``member_user`` acts for ----------------------------------------------------
+
+
+@pytest.fixture
+def draft(make_stakeholder, make_membership, member_user: User) -> Stakeholder:
+    """A draft, Nakuru Disability Forum (grassroots, Nakuru, KE), that ``member_user`` acts for."""
+    stakeholder = make_stakeholder(
+        name="Nakuru Disability Forum",
+        status=Status.DRAFT,
+        sector_code="grassroots",
+        country="KE",
+        city="Nakuru",
+    )
+    make_membership(member_user, stakeholder)
+    return stakeholder
+
+
+@pytest.fixture
+def approved(make_stakeholder, make_membership, member_user: User) -> Stakeholder:
+    """A public entry, Nakuru Youth Action Network (Nakuru), that ``member_user`` acts for."""
+    stakeholder = make_stakeholder(
+        name="Nakuru Youth Action Network", sector_code="civil_society", city="Nakuru"
+    )
+    make_membership(member_user, stakeholder)
+    return stakeholder
+
+
+# --- reading the database back ----------------------------------------------------------------
+
+
+@pytest.fixture
+def fetch(app: Flask):
+    """``fetch(Model, id, *relationships)``: the row as stored now, detached (None if gone)."""
+
+    def get(model, row_id: int, *load: str) -> Any:
+        with app.app_context():
+            row = db.session.get(model, row_id)
+            if row is not None:
+                for relationship in load:  # read now: a detached row cannot load them later
+                    getattr(row, relationship)
+            db.session.expunge_all()
+            return row
+
+    return get
+
+
+class AuditRow(NamedTuple):
+    """One audit event as plain values: it equals the plain tuple of the same five."""
+
+    actor_id: int | None
+    entry_type: str
+    entry_id: int | None
+    before: dict | None
+    after: dict | None
+
+
+@pytest.fixture
+def audit_rows(app: Flask):
+    """``audit_rows(action)``: that action's audit events, oldest first, as ``AuditRow`` tuples."""
+
+    def rows(action: str) -> list[AuditRow]:
+        with app.app_context():
+            events = db.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+            )
+            return [
+                AuditRow(e.actor_id, e.entry_type, e.entry_id, e.before, e.after) for e in events
+            ]
+
+    return rows
 
 
 def sector_names(app: Flask) -> list[str]:

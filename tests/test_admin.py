@@ -14,20 +14,12 @@ from sqlalchemy import event, func, select
 from registry.admin import services
 from registry.extensions import db
 from registry.models import AuditEvent, Membership, Role, Stakeholder, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, logged_in_as
 
 HTMX = {"HX-Request": "true"}
 LISTED = re.compile(r'<a href="/admin/users/\d+">([^<]*)</a>')
 
 # --- fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def admin(client, make_user, login) -> User:
-    """An administrator, logged in on ``client``."""
-    user = make_user(Role.ADMIN, name="Ada Admin", email="ada@hq.example")
-    login(user)
-    return user
 
 
 @pytest.fixture
@@ -50,32 +42,6 @@ def people(make_user) -> dict[str, User]:
         name: make_user(role, email=email, name=name, active=active)
         for name, email, role, active in rows
     }
-
-
-@pytest.fixture
-def make_membership(app: Flask):
-    def make(user: User, stakeholder) -> int:
-        with app.app_context():
-            membership = Membership(user_id=user.id, stakeholder_id=stakeholder.id)
-            db.session.add(membership)
-            db.session.commit()
-            return membership.id
-
-    return make
-
-
-@pytest.fixture
-def audit_rows(app: Flask):
-    """The audit trail for one action, oldest first, as plain tuples."""
-
-    def rows(action: str) -> list[tuple]:
-        with app.app_context():
-            events = db.session.scalars(
-                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
-            )
-            return [(e.actor_id, e.entry_type, e.entry_id, e.before, e.after) for e in events]
-
-    return rows
 
 
 @pytest.fixture
@@ -149,7 +115,7 @@ def listed(response) -> list[str]:
 # --- the users list ---------------------------------------------------------------------------
 
 
-def test_users_list_shows_every_account_sorted_by_name(client, admin, people):
+def test_users_list_shows_every_account_sorted_by_name(client, logged_in_admin, people):
     response = client.get("/admin/users/")
 
     assert response.status_code == 200
@@ -180,14 +146,14 @@ def test_users_list_shows_every_account_sorted_by_name(client, admin, people):
         pytest.param("\\", set(), id="backslash"),
     ],
 )
-def test_users_list_filters_by_name_or_email(client, admin, people, q, names):
+def test_users_list_filters_by_name_or_email(client, logged_in_admin, people, q, names):
     response = client.get("/admin/users/", query_string={"q": q})
 
     assert response.status_code == 200
     assert set(listed(response)) == names
 
 
-def test_users_list_says_when_nothing_matches(client, admin, people):
+def test_users_list_says_when_nothing_matches(client, logged_in_admin, people):
     response = client.get("/admin/users/", query_string={"q": "nobody"})
 
     assert response.status_code == 200
@@ -214,14 +180,14 @@ def test_users_list_says_when_nothing_matches(client, admin, people):
         pytest.param({"role": "bogus", "state": "bogus"}, None, id="unknown-values-ignored"),
     ],
 )
-def test_users_list_filters_by_role_and_state(client, admin, people, args, names):
+def test_users_list_filters_by_role_and_state(client, logged_in_admin, people, args, names):
     response = client.get("/admin/users/", query_string=args)
 
     assert response.status_code == 200
     assert set(listed(response)) == (names or {"Ada Admin", *people})
 
 
-def test_users_list_by_htmx_is_only_the_results(client, admin, people):
+def test_users_list_by_htmx_is_only_the_results(client, logged_in_admin, people):
     response = client.get("/admin/users/", query_string={"q": "kofi"}, headers=HTMX)
 
     assert response.status_code == 200
@@ -244,7 +210,7 @@ def test_users_list_by_htmx_is_only_the_results(client, admin, people):
         pytest.param("99", [], id="past-the-end"),
     ],
 )
-def test_users_list_pages(app, client, admin, people, monkeypatch, page, names):
+def test_users_list_pages(app, client, logged_in_admin, people, monkeypatch, page, names):
     monkeypatch.setitem(app.config, "PER_PAGE", 3)
 
     response = client.get("/admin/users/", query_string={"page": page})
@@ -253,7 +219,7 @@ def test_users_list_pages(app, client, admin, people, monkeypatch, page, names):
     assert listed(response) == names
 
 
-def test_users_list_page_links_keep_the_filters(app, client, admin, people, monkeypatch):
+def test_users_list_page_links_keep_the_filters(app, client, logged_in_admin, people, monkeypatch):
     monkeypatch.setitem(app.config, "PER_PAGE", 1)
 
     response = client.get("/admin/users/", query_string={"state": "inactive"})
@@ -279,7 +245,7 @@ def add_accounts(make_user, make_stakeholder, make_membership):
 
 
 @pytest.fixture
-def users_list_queries(client, admin, count_queries):
+def users_list_queries(client, logged_in_admin, count_queries):
     """The number of SQL statements one request for the users list runs."""
 
     def measure() -> int:
@@ -304,7 +270,9 @@ def test_users_list_query_count_does_not_grow_with_the_rows(add_accounts, users_
 # --- roles ------------------------------------------------------------------------------------
 
 
-def test_role_change_by_plain_post_redirects_back_with_a_message(client, admin, amina, stored):
+def test_role_change_by_plain_post_redirects_back_with_a_message(
+    client, logged_in_admin, amina, stored
+):
     response = client.post(
         f"/admin/users/{amina.id}/role", data={"role": "officer", "next": "/admin/users/?q=am"}
     )
@@ -316,11 +284,11 @@ def test_role_change_by_plain_post_redirects_back_with_a_message(client, admin, 
     assert "Amina Diallo is now: Partnership officer." in page
 
 
-def test_role_change_writes_the_audit_row(client, admin, amina, audit_rows):
+def test_role_change_writes_the_audit_row(client, logged_in_admin, amina, audit_rows):
     client.post(f"/admin/users/{amina.id}/role", data={"role": "officer"})
 
     assert audit_rows("user.role_changed") == [
-        (admin.id, "user", amina.id, {"role": "community"}, {"role": "officer"})
+        (logged_in_admin.id, "user", amina.id, {"role": "community"}, {"role": "officer"})
     ]
 
 
@@ -334,7 +302,9 @@ def test_role_change_writes_the_audit_row(client, admin, amina, audit_rows):
         pytest.param("/\\evil.example", "/admin/users/", id="backslash"),
     ],
 )
-def test_role_change_goes_back_only_to_a_local_next(client, admin, amina, next_url, location):
+def test_role_change_goes_back_only_to_a_local_next(
+    client, logged_in_admin, amina, next_url, location
+):
     response = client.post(
         f"/admin/users/{amina.id}/role", data={"role": "officer", "next": next_url}
     )
@@ -343,7 +313,7 @@ def test_role_change_goes_back_only_to_a_local_next(client, admin, amina, next_u
     assert response.headers["Location"] == location
 
 
-def test_role_change_to_the_same_role_writes_nothing(client, admin, amina, audit_rows):
+def test_role_change_to_the_same_role_writes_nothing(client, logged_in_admin, amina, audit_rows):
     response = client.post(f"/admin/users/{amina.id}/role", data={"role": "community"})
 
     assert response.status_code == 303
@@ -351,7 +321,7 @@ def test_role_change_to_the_same_role_writes_nothing(client, admin, amina, audit
     assert "is now:" not in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
-def test_role_change_by_htmx_returns_only_the_row(client, admin, amina, stored):
+def test_role_change_by_htmx_returns_only_the_row(client, logged_in_admin, amina, stored):
     response = client.post(f"/admin/users/{amina.id}/role", data={"role": "officer"}, headers=HTMX)
 
     assert response.status_code == 200
@@ -367,7 +337,7 @@ def test_role_change_by_htmx_returns_only_the_row(client, admin, amina, stored):
 
 
 @pytest.mark.parametrize("role", ["superuser", "", "ADMIN"])
-def test_invalid_role_by_htmx_is_refused(client, admin, amina, stored, audit_rows, role):
+def test_invalid_role_by_htmx_is_refused(client, logged_in_admin, amina, stored, audit_rows, role):
     response = client.post(f"/admin/users/{amina.id}/role", data={"role": role}, headers=HTMX)
 
     assert response.status_code == 422
@@ -378,14 +348,16 @@ def test_invalid_role_by_htmx_is_refused(client, admin, amina, stored, audit_row
     assert audit_rows("user.role_changed") == []
 
 
-def test_invalid_role_by_plain_post_changes_nothing(client, admin, amina, stored, audit_rows):
+def test_invalid_role_by_plain_post_changes_nothing(
+    client, logged_in_admin, amina, stored, audit_rows
+):
     client.post(f"/admin/users/{amina.id}/role", data={"role": "superuser"})
 
     assert stored(amina).role == Role.COMMUNITY
     assert audit_rows("user.role_changed") == []
 
 
-def test_invalid_role_by_plain_post_answers_422(client, admin, amina):
+def test_invalid_role_by_plain_post_answers_422(client, logged_in_admin, amina):
     response = client.post(f"/admin/users/{amina.id}/role", data={"role": "superuser"})
 
     assert response.status_code == 422
@@ -402,7 +374,7 @@ def test_invalid_role_by_plain_post_answers_422(client, admin, amina):
         pytest.param("/admin/users/999999/memberships/1/delete", {}, id="remove"),
     ],
 )
-def test_unknown_user_is_404(client, admin, path, data):
+def test_unknown_user_is_404(client, logged_in_admin, path, data):
     response = client.get(path) if data is None else client.post(path, data=data)
 
     assert response.status_code == 404
@@ -421,13 +393,13 @@ def test_unknown_user_is_404(client, admin, path, data):
     ],
 )
 def test_admin_cannot_demote_or_deactivate_self(
-    client, admin, stored, audit_rows, path, data, message
+    client, logged_in_admin, stored, audit_rows, path, data, message
 ):
-    response = client.post(f"/admin/users/{admin.id}/{path}", data=data, headers=HTMX)
+    response = client.post(f"/admin/users/{logged_in_admin.id}/{path}", data=data, headers=HTMX)
 
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
-    me = stored(admin)
+    me = stored(logged_in_admin)
     assert (me.role, me.active) == (Role.ADMIN, True)
     assert audit_rows("user.role_changed") == []
     assert audit_rows("user.deactivated") == []
@@ -445,19 +417,21 @@ def test_admin_cannot_demote_or_deactivate_self(
     ],
 )
 def test_admin_cannot_demote_or_deactivate_self_by_plain_post(
-    client, admin, stored, path, data, message
+    client, logged_in_admin, stored, path, data, message
 ):
-    response = client.post(f"/admin/users/{admin.id}/{path}", data=data, follow_redirects=True)
+    response = client.post(
+        f"/admin/users/{logged_in_admin.id}/{path}", data=data, follow_redirects=True
+    )
 
     assert message in response.get_data(as_text=True)
-    me = stored(admin)
+    me = stored(logged_in_admin)
     assert (me.role, me.active) == (Role.ADMIN, True)
 
 
 @pytest.mark.parametrize("path", ["role", "active"])
-def test_admin_changing_self_by_plain_post_answers_422(client, admin, path):
+def test_admin_changing_self_by_plain_post_answers_422(client, logged_in_admin, path):
     response = client.post(
-        f"/admin/users/{admin.id}/{path}", data={"role": "community", "active": "0"}
+        f"/admin/users/{logged_in_admin.id}/{path}", data={"role": "community", "active": "0"}
     )
 
     assert response.status_code == 422
@@ -466,7 +440,9 @@ def test_admin_changing_self_by_plain_post_answers_422(client, admin, path):
 # --- deactivate and restore -------------------------------------------------------------------
 
 
-def test_deactivate_writes_the_audit_row_and_says_so(client, admin, amina, stored, audit_rows):
+def test_deactivate_writes_the_audit_row_and_says_so(
+    client, logged_in_admin, amina, stored, audit_rows
+):
     response = client.post(
         f"/admin/users/{amina.id}/active", data={"active": "0"}, follow_redirects=True
     )
@@ -474,11 +450,13 @@ def test_deactivate_writes_the_audit_row_and_says_so(client, admin, amina, store
     assert "Amina Diallo can no longer log in." in response.get_data(as_text=True)
     assert stored(amina).active is False
     assert audit_rows("user.deactivated") == [
-        (admin.id, "user", amina.id, {"active": True}, {"active": False})
+        (logged_in_admin.id, "user", amina.id, {"active": True}, {"active": False})
     ]
 
 
-def test_restore_writes_the_audit_row_and_says_so(client, admin, make_user, stored, audit_rows):
+def test_restore_writes_the_audit_row_and_says_so(
+    client, logged_in_admin, make_user, stored, audit_rows
+):
     lee = make_user(name="Lee Cole", active=False)
 
     response = client.post(
@@ -488,11 +466,11 @@ def test_restore_writes_the_audit_row_and_says_so(client, admin, make_user, stor
     assert "Lee Cole can log in again." in response.get_data(as_text=True)
     assert stored(lee).active is True
     assert audit_rows("user.activated") == [
-        (admin.id, "user", lee.id, {"active": False}, {"active": True})
+        (logged_in_admin.id, "user", lee.id, {"active": False}, {"active": True})
     ]
 
 
-def test_deactivate_by_htmx_returns_the_row_with_restore(client, admin, amina):
+def test_deactivate_by_htmx_returns_the_row_with_restore(client, logged_in_admin, amina):
     response = client.post(f"/admin/users/{amina.id}/active", data={"active": "0"}, headers=HTMX)
 
     assert response.status_code == 200
@@ -502,7 +480,7 @@ def test_deactivate_by_htmx_returns_the_row_with_restore(client, admin, amina):
     assert '<input type="hidden" name="active" value="1">' in html
 
 
-def test_deactivating_twice_writes_one_audit_row(client, admin, amina, audit_rows):
+def test_deactivating_twice_writes_one_audit_row(client, logged_in_admin, amina, audit_rows):
     for _ in range(2):
         client.post(f"/admin/users/{amina.id}/active", data={"active": "0"})
 
@@ -510,7 +488,7 @@ def test_deactivating_twice_writes_one_audit_row(client, admin, amina, audit_row
 
 
 @pytest.mark.parametrize("value", ["2", "", "yes"])
-def test_invalid_active_value_is_refused(client, admin, amina, stored, value):
+def test_invalid_active_value_is_refused(client, logged_in_admin, amina, stored, value):
     response = client.post(f"/admin/users/{amina.id}/active", data={"active": value}, headers=HTMX)
 
     assert response.status_code == 422
@@ -518,7 +496,7 @@ def test_invalid_active_value_is_refused(client, admin, amina, stored, value):
     assert stored(amina).active is True
 
 
-def test_deactivated_account_can_no_longer_log_in(app, client, admin, amina):
+def test_deactivated_account_can_no_longer_log_in(app, client, logged_in_admin, amina):
     client.post(f"/admin/users/{amina.id}/active", data={"active": "0"})
 
     response = app.test_client().post("/login", data={"email": amina.email, "password": PASSWORD})
@@ -527,13 +505,22 @@ def test_deactivated_account_can_no_longer_log_in(app, client, admin, amina):
     assert "This account has been deactivated" in response.get_data(as_text=True)
 
 
-def test_restored_account_can_log_in_again(app, client, admin, make_user):
-    lee = make_user(active=False)
+def test_restored_account_can_log_in_again(
+    app, client, logged_in_admin, make_user, make_stakeholder, make_membership
+):
+    lee = make_user(name="Lee Cole", active=False)
+    make_membership(lee, make_stakeholder(name="Kisumu Youth Network"))
     client.post(f"/admin/users/{lee.id}/active", data={"active": "1"})
+    lees_browser = app.test_client()
 
-    response = app.test_client().post("/login", data={"email": lee.email, "password": PASSWORD})
+    response = lees_browser.post("/login", data={"email": lee.email, "password": PASSWORD})
 
     assert response.status_code == 303
+    mine = lees_browser.get("/stakeholders/mine")  # sends anyone not logged in to log in
+    html = mine.get_data(as_text=True)
+    assert mine.status_code == 200
+    assert logged_in_as(html) == "Lee Cole"
+    assert "Kisumu Youth Network" in html  # the session acts as Lee: it lists Lee's organization
 
 
 # --- memberships ------------------------------------------------------------------------------
@@ -558,7 +545,7 @@ def organizations(make_stakeholder) -> dict[str, Stakeholder]:
     ],
 )
 def test_user_detail_lists_candidate_organizations(
-    client, admin, amina, organizations, q, shown, hidden
+    client, logged_in_admin, amina, organizations, q, shown, hidden
 ):
     response = client.get(f"/admin/users/{amina.id}", query_string={"q": q})
 
@@ -572,7 +559,7 @@ def test_user_detail_lists_candidate_organizations(
 
 
 def test_user_detail_shows_the_account_and_its_memberships(
-    client, admin, amina, organizations, make_membership
+    client, logged_in_admin, amina, organizations, make_membership
 ):
     membership_id = make_membership(amina, organizations["sdi"])
 
@@ -586,13 +573,15 @@ def test_user_detail_shows_the_account_and_its_memberships(
     assert 'name="stakeholder_id"' not in html  # no search, no candidates
 
 
-def test_user_detail_says_when_no_organization_matches(client, admin, amina, organizations):
+def test_user_detail_says_when_no_organization_matches(
+    client, logged_in_admin, amina, organizations
+):
     response = client.get(f"/admin/users/{amina.id}", query_string={"q": "zzz"})
 
     assert "No organization matches “zzz”." in response.get_data(as_text=True)
 
 
-def test_user_detail_by_htmx_is_only_the_candidates(client, admin, amina, organizations):
+def test_user_detail_by_htmx_is_only_the_candidates(client, logged_in_admin, amina, organizations):
     response = client.get(f"/admin/users/{amina.id}", query_string={"q": "sdi"}, headers=HTMX)
 
     assert response.status_code == 200
@@ -613,7 +602,7 @@ def test_candidates_need_a_search_and_treat_wildcards_literally(app_ctx, organiz
     assert len(services.stakeholder_candidates(q)) == count
 
 
-def test_add_membership(client, admin, amina, organizations, memberships_of):
+def test_add_membership(client, logged_in_admin, amina, organizations, memberships_of):
     sdi = organizations["sdi"]
 
     response = client.post(f"/admin/users/{amina.id}/memberships", data={"stakeholder_id": sdi.id})
@@ -627,14 +616,16 @@ def test_add_membership(client, admin, amina, organizations, memberships_of):
     )
 
 
-def test_add_membership_writes_the_audit_row(client, admin, amina, organizations, audit_rows):
+def test_add_membership_writes_the_audit_row(
+    client, logged_in_admin, amina, organizations, audit_rows
+):
     sdi = organizations["sdi"]
 
     client.post(f"/admin/users/{amina.id}/memberships", data={"stakeholder_id": sdi.id})
 
     assert audit_rows("user.membership_added") == [
         (
-            admin.id,
+            logged_in_admin.id,
             "user",
             amina.id,
             None,
@@ -675,7 +666,7 @@ def test_add_membership_service_refuses(
 
 
 def test_add_membership_twice_is_refused(
-    client, admin, amina, organizations, make_membership, memberships_of, audit_rows
+    client, logged_in_admin, amina, organizations, make_membership, memberships_of, audit_rows
 ):
     sdi = organizations["sdi"]
     make_membership(amina, sdi)
@@ -701,7 +692,14 @@ def test_add_membership_twice_is_refused(
     ],
 )
 def test_add_membership_refuses_a_bad_organization(
-    client, admin, amina, organizations, memberships_of, audit_rows, stakeholder_id, message
+    client,
+    logged_in_admin,
+    amina,
+    organizations,
+    memberships_of,
+    audit_rows,
+    stakeholder_id,
+    message,
 ):
     response = client.post(
         f"/admin/users/{amina.id}/memberships",
@@ -717,7 +715,9 @@ def test_add_membership_refuses_a_bad_organization(
     assert audit_rows("user.membership_added") == []
 
 
-def test_remove_membership(client, admin, amina, organizations, make_membership, memberships_of):
+def test_remove_membership(
+    client, logged_in_admin, amina, organizations, make_membership, memberships_of
+):
     membership_id = make_membership(amina, organizations["sdi"])
 
     response = client.post(f"/admin/users/{amina.id}/memberships/{membership_id}/delete")
@@ -729,7 +729,7 @@ def test_remove_membership(client, admin, amina, organizations, make_membership,
 
 
 def test_remove_membership_writes_the_audit_row(
-    client, admin, amina, organizations, make_membership, audit_rows
+    client, logged_in_admin, amina, organizations, make_membership, audit_rows
 ):
     sdi = organizations["sdi"]
     membership_id = make_membership(amina, sdi)
@@ -738,7 +738,7 @@ def test_remove_membership_writes_the_audit_row(
 
     assert audit_rows("user.membership_removed") == [
         (
-            admin.id,
+            logged_in_admin.id,
             "user",
             amina.id,
             {"stakeholder_id": sdi.id, "stakeholder": "Slum Dwellers International"},
@@ -750,7 +750,7 @@ def test_remove_membership_writes_the_audit_row(
 @pytest.mark.parametrize("whose", ["unknown", "someone-elses"])
 def test_remove_membership_refuses_one_the_user_does_not_have(
     client,
-    admin,
+    logged_in_admin,
     amina,
     make_user,
     organizations,
@@ -839,7 +839,11 @@ def test_anonymous_post_does_not_lead_to_a_405_after_log_in(
     )
     landing = client.get(logged_in.headers["Location"])
 
+    assert logged_in.headers["Location"] == "/"  # a POST-only address is no page to go back to
     assert landing.status_code == 200
+    html = landing.get_data(as_text=True)
+    assert "<h1>Who builds sustainable cities together</h1>" in html
+    assert logged_in_as(html) == admin.name
 
 
 @pytest.mark.parametrize(("method", "path"), ADMIN_ROUTES)
@@ -867,5 +871,5 @@ def test_accounts_link_is_hidden_from_officers(as_role):
     assert 'href="/admin/users/"' not in client.get("/").get_data(as_text=True)
 
 
-def test_accounts_link_is_shown_to_admins(client, admin):
+def test_accounts_link_is_shown_to_admins(client, logged_in_admin):
     assert 'href="/admin/users/"' in client.get("/").get_data(as_text=True)

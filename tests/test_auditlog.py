@@ -10,18 +10,10 @@ from flask import Flask
 
 from registry.extensions import db
 from registry.models import AuditEvent, Role, User
-from tests.conftest import log_in
 from tests.querycount import count_queries
 
 HTMX = {"HX-Request": "true"}
 EVENT_ROW = re.compile(r'<tr id="event-(\d+)">')
-
-
-@pytest.fixture
-def admin(client, make_user) -> User:
-    user = make_user(Role.ADMIN, name="Ada Admin", email="ada@hq.example")
-    log_in(client, user)
-    return user
 
 
 @pytest.fixture
@@ -86,7 +78,7 @@ def named(events: dict[str, int], *names: str) -> list[int]:
 # --- the list --------------------------------------------------------------------------------
 
 
-def test_audit_log_lists_events_newest_first(client, admin, events):
+def test_audit_log_lists_events_newest_first(client, logged_in_admin, events):
     response = client.get("/admin/audit/")
 
     assert response.status_code == 200
@@ -128,7 +120,7 @@ def test_audit_log_lists_events_newest_first(client, admin, events):
         ),
     ],
 )
-def test_audit_log_filters(client, admin, events, args, expected):
+def test_audit_log_filters(client, logged_in_admin, events, args, expected):
     response = client.get("/admin/audit/", query_string=args)
 
     assert response.status_code == 200
@@ -145,7 +137,7 @@ def test_audit_log_filters(client, admin, events, args, expected):
         pytest.param({"entry_id": "9" * 30}, "is not an entry number", id="entry-id-huge"),
     ],
 )
-def test_bad_filters_are_explained_not_applied(client, admin, events, args, message):
+def test_bad_filters_are_explained_not_applied(client, logged_in_admin, events, args, message):
     response = client.get("/admin/audit/", query_string=args)
 
     html = response.get_data(as_text=True)
@@ -155,7 +147,7 @@ def test_bad_filters_are_explained_not_applied(client, admin, events, args, mess
     assert len(listed(response)) == 5
 
 
-def test_dates_in_the_wrong_order_say_nothing_can_match(client, admin, events):
+def test_dates_in_the_wrong_order_say_nothing_can_match(client, logged_in_admin, events):
     response = client.get(
         "/admin/audit/", query_string={"date_from": "2026-04-02", "date_to": "2026-04-01"}
     )
@@ -164,7 +156,7 @@ def test_dates_in_the_wrong_order_say_nothing_can_match(client, admin, events):
     assert listed(response) == []
 
 
-def test_audit_log_pages_with_filters_kept(app, client, admin, make_event):
+def test_audit_log_pages_with_filters_kept(app, client, logged_in_admin, make_event):
     for n in range(30):
         make_event("stakeholder.updated", entry_id=n)
 
@@ -177,7 +169,7 @@ def test_audit_log_pages_with_filters_kept(app, client, admin, make_event):
     assert set(listed(first)).isdisjoint(listed(second))
 
 
-def test_htmx_search_renders_only_the_results(client, admin, events):
+def test_htmx_search_renders_only_the_results(client, logged_in_admin, events):
     response = client.get("/admin/audit/", query_string={"actor": "kofi"}, headers=HTMX)
 
     html = response.get_data(as_text=True)
@@ -186,7 +178,7 @@ def test_htmx_search_renders_only_the_results(client, admin, events):
     assert listed(response) == named(events, "april-kofi-role", "march-kofi-approve")
 
 
-def test_changes_are_shown_field_by_field(client, admin, make_event):
+def test_changes_are_shown_field_by_field(client, logged_in_admin, make_event):
     make_event(
         "user.role_changed",
         entry_type="user",
@@ -208,7 +200,7 @@ def test_changes_are_shown_field_by_field(client, admin, make_event):
     assert re.search(r'<dt>active</dt>\s*<dd>\s*<span class="after">yes</span>', html)
 
 
-def test_query_count_does_not_grow_with_rows(app, client, admin, make_event, make_user):
+def test_query_count_does_not_grow_with_rows(app, client, logged_in_admin, make_event, make_user):
     def queries_for_page() -> int:
         with count_queries(app) as statements:
             client.get("/admin/audit/")
@@ -237,7 +229,7 @@ def test_only_administrators_read_the_audit_log(as_role, role):
         assert response.status_code == 403
 
 
-def test_the_last_possible_date_is_a_filter_not_an_overflow(client, admin, events):
+def test_the_last_possible_date_is_a_filter_not_an_overflow(client, logged_in_admin, events):
     response = client.get("/admin/audit/", query_string={"date_to": "9999-12-31"})
 
     assert response.status_code == 200

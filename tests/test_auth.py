@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from registry import create_app
 from registry.extensions import db, limiter
-from registry.models import AuditEvent, Role, User
-from tests.conftest import PASSWORD, log_in
+from registry.models import Role, User
+from tests.conftest import PASSWORD, log_in, logged_in_as
 from tests.conftest import test_config as config_for
 
 NEW_PASSWORD = "a long enough secret"
@@ -32,20 +32,6 @@ def user_count(app: Flask):
             return db.session.scalar(select(func.count()).select_from(User))
 
     return count
-
-
-@pytest.fixture
-def audit_rows(app: Flask):
-    """The audit trail for one action, oldest first, as plain tuples."""
-
-    def rows(action: str) -> list[tuple]:
-        with app.app_context():
-            events = db.session.scalars(
-                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
-            )
-            return [(e.actor_id, e.entry_type, e.entry_id, e.before, e.after) for e in events]
-
-    return rows
 
 
 def stored_user(app: Flask, email: str) -> User | None:
@@ -381,7 +367,11 @@ def test_log_out_after_the_session_expired_then_log_in_lands_on_a_page(client, m
         "/login", data={"email": user.email, "password": PASSWORD, "next": form_next}
     )
 
-    assert client.get(logged_in.headers["Location"]).status_code == 200
+    landing = client.get(logged_in.headers["Location"])
+    assert landing.status_code == 200
+    html = landing.get_data(as_text=True)
+    assert "<h1>Who builds sustainable cities together</h1>" in html
+    assert logged_in_as(html) == user.name
 
 
 def test_deactivated_user_is_logged_out_on_the_next_request(app, client, login, make_user):
@@ -435,7 +425,9 @@ def test_login_is_rate_limited(rate_limited_client, make_user):
 
 def test_rate_limit_does_not_count_page_views(rate_limited_client):
     for _ in range(5):
-        assert rate_limited_client.get("/login").status_code == 200
+        response = rate_limited_client.get("/login")
+        assert response.status_code == 200
+        assert '<form method="post" action="/login"' in response.get_data(as_text=True)
 
 
 def test_other_tests_are_not_rate_limited(client, make_user):

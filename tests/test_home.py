@@ -6,6 +6,7 @@ import pytest
 
 from registry.extensions import db
 from registry.models import Constituency, Stakeholder, Status
+from tests.conftest import logged_in_as
 from tests.querycount import count_queries
 
 
@@ -67,8 +68,12 @@ def test_names_are_escaped(client, make_stakeholder):
 
 @pytest.mark.parametrize("role", ["anonymous", "member", "officer", "admin"])
 def test_home_for_every_role(as_role, role):
-    client, _user = as_role(role)
-    assert client.get("/").status_code == 200
+    client, user = as_role(role)
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<h1>Who builds sustainable cities together</h1>" in html
+    assert logged_in_as(html) == (user.name if user else None)
 
 
 def test_query_count_does_not_grow_with_rows(app, client, make_stakeholder):

@@ -8,26 +8,18 @@ import pytest
 
 from registry import mail
 from registry.extensions import db
-from registry.models import Membership, Role, Stakeholder, Status, User
+from registry.models import Role, Stakeholder, Status, User
 from registry.workflow import Action, transition
 
 
 @pytest.fixture
-def people(make_user):
+def people(admin_user, member_user, make_user):
+    """Two administrators to tell of a submission, and the member who submits ``draft``."""
     return {
-        "admin": make_user(Role.ADMIN, email="admin@example.org", name="Ada Admin"),
+        "admin": admin_user,
         "other_admin": make_user(Role.ADMIN, email="second@example.org"),
-        "member": make_user(Role.COMMUNITY, email="member@example.org", name="Mo Member"),
+        "member": member_user,
     }
-
-
-@pytest.fixture
-def draft(app, make_stakeholder, people):
-    stakeholder = make_stakeholder(name="Kibera Youth Forum", status=Status.DRAFT)
-    with app.app_context():
-        db.session.add(Membership(user_id=people["member"].id, stakeholder_id=stakeholder.id))
-        db.session.commit()
-    return stakeholder
 
 
 def act(app, stakeholder_id: int, action: Action, actor_id: int, comment: str = "") -> None:
@@ -42,24 +34,28 @@ def test_submission_is_mailed_to_every_active_admin(app, smtp_server, draft, peo
     act(app, draft.id, Action.SUBMIT, people["member"].id)
     assert len(smtp_server) == 1
     message = smtp_server[0]
-    assert set(message["To"].split(", ")) == {"admin@example.org", "second@example.org"}
-    assert "For review: Kibera Youth Forum" in message["Subject"]
+    assert set(message["To"].split(", ")) == {"ada@hq.example", "second@example.org"}
+    assert "For review: Nakuru Disability Forum" in message["Subject"]
     assert f"/stakeholders/{draft.id}" in message.get_content()
 
 
 @pytest.mark.parametrize(
     ("action", "comment", "subject"),
     [
-        (Action.APPROVE, "", "Approved: Kibera Youth Forum"),
-        (Action.REJECT, "Not an organization.", "Not approved: Kibera Youth Forum"),
-        (Action.REQUEST_CHANGES, "Add a description.", "Changes requested: Kibera Youth Forum"),
+        (Action.APPROVE, "", "Approved: Nakuru Disability Forum"),
+        (Action.REJECT, "Not an organization.", "Not approved: Nakuru Disability Forum"),
+        (
+            Action.REQUEST_CHANGES,
+            "Add a description.",
+            "Changes requested: Nakuru Disability Forum",
+        ),
     ],
 )
 def test_submitter_hears_the_decision(app, smtp_server, draft, people, action, comment, subject):
     act(app, draft.id, Action.SUBMIT, people["member"].id)
     act(app, draft.id, action, people["admin"].id, comment)
     decision = smtp_server[-1]
-    assert decision["To"] == "member@example.org"
+    assert decision["To"] == "mercy@kwsc.example"
     assert decision["Subject"] == subject
     assert comment in decision.get_content()
 
@@ -90,7 +86,7 @@ def test_a_failing_mail_server_never_loses_the_decision(app, draft, people, monk
 def test_without_a_mail_server_messages_go_to_the_log(app, draft, people, caplog):
     with caplog.at_level(logging.INFO):
         act(app, draft.id, Action.SUBMIT, people["member"].id)
-    assert "For review: Kibera Youth Forum" in caplog.text
+    assert "For review: Nakuru Disability Forum" in caplog.text
 
 
 def test_queue_ignores_an_empty_recipient_list(app):
@@ -100,31 +96,30 @@ def test_queue_ignores_an_empty_recipient_list(app):
 
 
 def test_a_proposed_change_is_mailed_to_admins_and_its_decision_to_the_author(
-    app, smtp_server, make_stakeholder, people
+    app, smtp_server, approved, people
 ):
     from registry import revisions
     from registry.models import Revision
 
-    approved = make_stakeholder(name="Kibera Youth Forum", status=Status.APPROVED)
     with app.test_request_context():
         stakeholder = db.session.get(Stakeholder, approved.id)
         member = db.session.get(User, people["member"].id)
         token = revisions.edit_token(stakeholder, member)
-        revision = revisions.update(stakeholder, {"city": "Nairobi"}, member, token)
+        revision = revisions.update(stakeholder, {"city": "Naivasha"}, member, token)
         db.session.commit()
         revision_id = revision.id
-    assert smtp_server[-1]["Subject"] == "Change to review: Kibera Youth Forum"
-    assert "admin@example.org" in smtp_server[-1]["To"]
+    assert smtp_server[-1]["Subject"] == "Change to review: Nakuru Youth Action Network"
+    assert "ada@hq.example" in smtp_server[-1]["To"]
 
     with app.test_request_context():
         revision = db.session.get(Revision, revision_id)
         admin = db.session.get(User, people["admin"].id)
-        revisions.decide(revision, False, admin, "Kibera is in Nairobi already.")
+        revisions.decide(revision, False, admin, "The network works in Nakuru.")
         db.session.commit()
     decision = smtp_server[-1]
-    assert decision["To"] == "member@example.org"
-    assert decision["Subject"] == "Change not approved: Kibera Youth Forum"
-    assert "Kibera is in Nairobi already." in decision.get_content()
+    assert decision["To"] == "mercy@kwsc.example"
+    assert decision["Subject"] == "Change not approved: Nakuru Youth Action Network"
+    assert "The network works in Nakuru." in decision.get_content()
 
 
 def test_a_line_break_in_a_subject_does_not_break_the_message(app, smtp_server):

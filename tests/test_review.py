@@ -36,14 +36,6 @@ QUEUE_TITLES = re.compile(r'<h2 id="(\w+-\d+)-title"><a [^>]*>([^<]*)</a>')
 
 
 @pytest.fixture
-def admin(client, make_user) -> User:
-    """An administrator, logged in on ``client``."""
-    user = make_user(Role.ADMIN, name="Ada Admin", email="ada@hq.example")
-    log_in(client, user)
-    return user
-
-
-@pytest.fixture
 def amina(make_user) -> User:
     return make_user(Role.COMMUNITY, name="Amina Diallo", email="amina@city.example")
 
@@ -114,19 +106,6 @@ def claimed(app: Flask, make_stakeholder, make_user):
 
 
 @pytest.fixture
-def fetch(app: Flask):
-    """A row as the database has it now."""
-
-    def get(model, row_id: int):
-        with app.app_context():
-            row = db.session.get(model, row_id)
-            db.session.expunge(row)
-            return row
-
-    return get
-
-
-@pytest.fixture
 def reviews_of(app: Flask):
     def rows(stakeholder_id: int) -> list[tuple[str, str, str]]:
         with app.app_context():
@@ -168,7 +147,7 @@ def last_flash(client) -> tuple[str, str] | None:
 
 
 def test_queue_lists_everything_waiting_oldest_first(
-    client, admin, submitted, proposed, claimed, make_stakeholder
+    client, logged_in_admin, submitted, proposed, claimed, make_stakeholder
 ):
     submitted("Nakuru Youth Forum", days=2)
     proposed("Cities Alliance", days=3)
@@ -198,7 +177,7 @@ def test_queue_lists_everything_waiting_oldest_first(
     ],
 )
 def test_queue_leaves_out_what_is_decided(
-    app, client, admin, submitted, proposed, claimed, decided
+    app, client, logged_in_admin, submitted, proposed, claimed, decided
 ):
     ids = {
         "stakeholder": submitted("Waiting stakeholder").id,
@@ -221,7 +200,7 @@ def test_queue_leaves_out_what_is_decided(
 
 
 def test_a_stakeholder_waits_since_its_latest_submission(
-    app, client, admin, submitted, proposed, amina
+    app, client, logged_in_admin, submitted, proposed, amina
 ):
     resubmitted = submitted("Resubmitted", days=10)
     proposed("Proposed five days ago", days=5)
@@ -242,14 +221,14 @@ def test_a_stakeholder_waits_since_its_latest_submission(
     assert queue_titles(client.get("/review/")) == ["Proposed five days ago", "Resubmitted"]
 
 
-def test_queue_says_when_nothing_waits(client, admin):
+def test_queue_says_when_nothing_waits(client, logged_in_admin):
     response = client.get("/review/")
 
     assert response.status_code == 200
     assert "Nothing waits for a decision." in response.get_data(as_text=True)
 
 
-def test_queue_shows_who_asked_and_what_a_revision_changes(client, admin, proposed):
+def test_queue_shows_who_asked_and_what_a_revision_changes(client, logged_in_admin, proposed):
     proposed("Cities Alliance", name="Cities Alliance Secretariat", website="https://ca.example")
 
     html = client.get("/review/").get_data(as_text=True)
@@ -259,7 +238,7 @@ def test_queue_shows_who_asked_and_what_a_revision_changes(client, admin, propos
 
 
 def test_queue_query_count_does_not_grow_with_items(
-    app, client, admin, submitted, proposed, claimed
+    app, client, logged_in_admin, submitted, proposed, claimed
 ):
     def add_three(n: int) -> None:
         submitted(f"Submitted {n}", days=n + 1)
@@ -298,7 +277,7 @@ def test_waiting_count_counts_each_kind_once(app, submitted, proposed, claimed, 
 # --- deciding on a submitted stakeholder -------------------------------------------------------
 
 
-def test_approve_inline_returns_only_the_row(client, admin, submitted, fetch):
+def test_approve_inline_returns_only_the_row(client, logged_in_admin, submitted, fetch):
     stakeholder = submitted("Nakuru Youth Forum")
 
     response = client.post(
@@ -315,7 +294,7 @@ def test_approve_inline_returns_only_the_row(client, admin, submitted, fetch):
     assert fetch(Stakeholder, stakeholder.id).status == Status.APPROVED
 
 
-def test_approve_by_plain_post_redirects_with_a_message(client, admin, submitted, fetch):
+def test_approve_by_plain_post_redirects_with_a_message(client, logged_in_admin, submitted, fetch):
     stakeholder = submitted("Nakuru Youth Forum")
 
     response = client.post(f"/review/stakeholders/{stakeholder.id}", data={"action": "approve"})
@@ -338,7 +317,7 @@ def test_approve_by_plain_post_redirects_with_a_message(client, admin, submitted
     ],
 )
 def test_a_decision_writes_review_and_audit_rows(
-    client, admin, submitted, reviews_of, audit_actions, fetch, action, status
+    client, logged_in_admin, submitted, reviews_of, audit_actions, fetch, action, status
 ):
     stakeholder = submitted()
 
@@ -355,7 +334,7 @@ def test_a_decision_writes_review_and_audit_rows(
 
 
 def test_a_failing_decision_leaves_nothing_half_written(
-    client, admin, submitted, reviews_of, audit_actions, fetch, monkeypatch
+    client, logged_in_admin, submitted, reviews_of, audit_actions, fetch, monkeypatch
 ):
     """Status, Review and AuditEvent are written in one transaction: all or nothing."""
     stakeholder = submitted()
@@ -376,7 +355,7 @@ def test_a_failing_decision_leaves_nothing_half_written(
 @pytest.mark.parametrize("action", ["reject", "request_changes"])
 @pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "plain"])
 def test_reject_and_request_changes_need_a_comment(
-    client, admin, submitted, reviews_of, fetch, action, headers
+    client, logged_in_admin, submitted, reviews_of, fetch, action, headers
 ):
     stakeholder = submitted("Nakuru Youth Forum")
 
@@ -394,7 +373,7 @@ def test_reject_and_request_changes_need_a_comment(
     assert reviews_of(stakeholder.id) == [("draft", "submitted", "")]
 
 
-def test_an_unknown_decision_is_refused(client, admin, submitted, fetch):
+def test_an_unknown_decision_is_refused(client, logged_in_admin, submitted, fetch):
     stakeholder = submitted()
 
     response = client.post(
@@ -406,7 +385,7 @@ def test_an_unknown_decision_is_refused(client, admin, submitted, fetch):
     assert fetch(Stakeholder, stakeholder.id).status == Status.SUBMITTED
 
 
-def test_deciding_again_in_the_row_says_it_was_decided(client, admin, submitted):
+def test_deciding_again_in_the_row_says_it_was_decided(client, logged_in_admin, submitted):
     """The entry was approved in another tab: the row says so, without controls."""
     stakeholder = submitted()
     client.post(f"/review/stakeholders/{stakeholder.id}", data={"action": "approve"})
@@ -424,7 +403,9 @@ def test_deciding_again_in_the_row_says_it_was_decided(client, admin, submitted)
     assert 'name="action"' not in html
 
 
-def test_deciding_again_by_plain_post_shows_the_queue_with_the_reason(client, admin, submitted):
+def test_deciding_again_by_plain_post_shows_the_queue_with_the_reason(
+    client, logged_in_admin, submitted
+):
     stakeholder = submitted("Nakuru Youth Forum")
     client.post(f"/review/stakeholders/{stakeholder.id}", data={"action": "approve"})
 
@@ -439,7 +420,7 @@ def test_deciding_again_by_plain_post_shows_the_queue_with_the_reason(client, ad
 # --- proposed changes (revisions) ------------------------------------------------------------
 
 
-def test_revision_page_shows_public_and_proposed_values(client, admin, proposed):
+def test_revision_page_shows_public_and_proposed_values(client, logged_in_admin, proposed):
     revision_id = proposed(
         "Nakuru Youth Forum",
         name="Nakuru Youth Network",
@@ -474,7 +455,7 @@ def test_revision_page_shows_public_and_proposed_values(client, admin, proposed)
 
 
 def test_revision_approved_from_its_page_goes_back_to_the_queue(
-    client, admin, proposed, fetch, reviews_of
+    client, logged_in_admin, proposed, fetch, reviews_of
 ):
     revision_id = proposed("Old Name", name="New Name")
 
@@ -490,7 +471,9 @@ def test_revision_approved_from_its_page_goes_back_to_the_queue(
     assert reviews_of(revision.entry_id)[-1][:2] == ("revision_pending", "revision_approved")
 
 
-def test_revision_rejected_without_comment_stays_on_its_page(client, admin, proposed, fetch):
+def test_revision_rejected_without_comment_stays_on_its_page(
+    client, logged_in_admin, proposed, fetch
+):
     revision_id = proposed("Old Name", name="New Name")
 
     response = client.post(
@@ -504,7 +487,9 @@ def test_revision_rejected_without_comment_stays_on_its_page(client, admin, prop
     assert fetch(Revision, revision_id).status == RevisionStatus.PENDING
 
 
-def test_revision_rejected_inline_keeps_the_public_version(client, admin, proposed, fetch):
+def test_revision_rejected_inline_keeps_the_public_version(
+    client, logged_in_admin, proposed, fetch
+):
     revision_id = proposed("Old Name", name="New Name")
 
     response = client.post(
@@ -520,7 +505,7 @@ def test_revision_rejected_inline_keeps_the_public_version(client, admin, propos
     assert fetch(Stakeholder, revision.entry_id).name == "Old Name"
 
 
-def test_revision_decided_twice_is_a_conflict(client, admin, proposed):
+def test_revision_decided_twice_is_a_conflict(client, logged_in_admin, proposed):
     revision_id = proposed()
     client.post(f"/review/revisions/{revision_id}", data={"action": "approve"})
 
@@ -533,7 +518,7 @@ def test_revision_decided_twice_is_a_conflict(client, admin, proposed):
 
 
 def test_member_edit_waits_for_the_admin_who_sees_the_diff(
-    app, client, make_user, make_stakeholder
+    app, client, make_user, make_stakeholder, make_membership
 ):
     """Acceptance: the public page is unchanged until the admin approves the revision,
     after seeing the diff; all through the HTTP routes."""
@@ -542,9 +527,7 @@ def test_member_edit_waits_for_the_admin_who_sees_the_diff(
     )
     member = make_user(Role.COMMUNITY, name="Wanjiru Kamau")
     admin = make_user(Role.ADMIN, name="Ada Admin")
-    with app.app_context():
-        db.session.add(Membership(user_id=member.id, stakeholder_id=stakeholder.id))
-        db.session.commit()
+    make_membership(member, stakeholder)
     public = app.test_client()
     detail = f"/stakeholders/{stakeholder.id}"
 
@@ -589,7 +572,7 @@ def members_of(app: Flask):
 
 
 def test_approving_a_claim_makes_the_person_a_member(
-    client, admin, claimed, fetch, members_of, audit_actions
+    client, logged_in_admin, claimed, fetch, members_of, audit_actions
 ):
     claim_id = claimed("Songyang County")
 
@@ -599,13 +582,13 @@ def test_approving_a_claim_makes_the_person_a_member(
     assert response.status_code == 200
     assert "Approved by you: Kofi Mensah can now act for it." in response.get_data(as_text=True)
     assert claim.status == ClaimStatus.APPROVED
-    assert claim.decided_by_id == admin.id
+    assert claim.decided_by_id == logged_in_admin.id
     assert members_of(claim.stakeholder_id) == [claim.user_id]
     assert audit_actions(claim.stakeholder_id) == ["stakeholder.claim_approved"]
 
 
 def test_approving_a_claim_of_a_member_adds_no_second_membership(
-    app, client, admin, claimed, fetch, members_of, make_user
+    app, client, logged_in_admin, claimed, fetch, members_of, make_user
 ):
     kofi = make_user(Role.COMMUNITY)
     claim_id = claimed(user=kofi)
@@ -620,7 +603,7 @@ def test_approving_a_claim_of_a_member_adds_no_second_membership(
     assert members_of(stakeholder_id) == [kofi.id]
 
 
-def test_declining_a_claim_needs_a_comment(client, admin, claimed, fetch, members_of):
+def test_declining_a_claim_needs_a_comment(client, logged_in_admin, claimed, fetch, members_of):
     claim_id = claimed()
 
     response = client.post(f"/review/claims/{claim_id}", data={"action": "decline"}, headers=HTMX)
@@ -630,7 +613,9 @@ def test_declining_a_claim_needs_a_comment(client, admin, claimed, fetch, member
     assert fetch(MembershipClaim, claim_id).status == ClaimStatus.PENDING
 
 
-def test_declining_a_claim_with_a_comment(client, admin, claimed, fetch, members_of, audit_actions):
+def test_declining_a_claim_with_a_comment(
+    client, logged_in_admin, claimed, fetch, members_of, audit_actions
+):
     claim_id = claimed()
 
     response = client.post(
@@ -646,7 +631,7 @@ def test_declining_a_claim_with_a_comment(client, admin, claimed, fetch, members
     assert audit_actions(claim.stakeholder_id) == ["stakeholder.claim_declined"]
 
 
-def test_a_claim_decided_twice_is_a_conflict(client, admin, claimed):
+def test_a_claim_decided_twice_is_a_conflict(client, logged_in_admin, claimed):
     claim_id = claimed()
     client.post(f"/review/claims/{claim_id}", data={"action": "approve"})
 
@@ -660,7 +645,7 @@ def test_a_claim_decided_twice_is_a_conflict(client, admin, claimed):
 
 
 def test_archive_keeps_the_record_and_leaves_the_public_registry(
-    client, admin, make_stakeholder, fetch, audit_actions
+    client, logged_in_admin, make_stakeholder, fetch, audit_actions
 ):
     stakeholder = make_stakeholder("Closed Network")
 
@@ -672,7 +657,7 @@ def test_archive_keeps_the_record_and_leaves_the_public_registry(
     assert audit_actions(stakeholder.id) == ["stakeholder.archive"]
 
 
-def test_archive_twice_is_a_conflict(client, admin, make_stakeholder):
+def test_archive_twice_is_a_conflict(client, logged_in_admin, make_stakeholder):
     stakeholder = make_stakeholder(status=Status.ARCHIVED)
 
     response = client.post(
@@ -730,11 +715,11 @@ def test_anonymous_is_sent_to_log_in(client, submitted, proposed, claimed, metho
         ("POST", "/review/stakeholders/999/archive"),
     ],
 )
-def test_unknown_ids_are_not_found(client, admin, method, path):
+def test_unknown_ids_are_not_found(client, logged_in_admin, method, path):
     assert client.open(path, method=method, data={"action": "approve"}).status_code == 404
 
 
-def test_no_audit_event_without_a_decision(app, client, admin, submitted):
+def test_no_audit_event_without_a_decision(app, client, logged_in_admin, submitted):
     submitted()
 
     client.get("/review/")

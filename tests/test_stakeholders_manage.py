@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from flask import Flask
@@ -57,50 +58,6 @@ def text(response) -> str:
 
 
 @pytest.fixture
-def member(make_user) -> User:
-    return make_user(Role.COMMUNITY, name="Mercy Member", email="mercy@kwsc.example")
-
-
-@pytest.fixture
-def make_membership(app: Flask):
-    def make(user: User, stakeholder: Stakeholder) -> None:
-        with app.app_context():
-            db.session.add(Membership(user_id=user.id, stakeholder_id=stakeholder.id))
-            db.session.commit()
-
-    return make
-
-
-@pytest.fixture
-def draft(make_stakeholder, make_membership, member) -> Stakeholder:
-    """A draft whose member is ``member``."""
-    stakeholder = make_stakeholder(
-        name="Nakuru Disability Forum",
-        status=Status.DRAFT,
-        sector_code="grassroots",
-        country="KE",
-        city="Nakuru",
-    )
-    make_membership(member, stakeholder)
-    return stakeholder
-
-
-@pytest.fixture
-def approved(make_stakeholder, make_membership, member) -> Stakeholder:
-    """An approved, public entry whose member is ``member``."""
-    stakeholder = make_stakeholder(
-        name="Nakuru Youth Action Network", sector_code="civil_society", city="Nakuru"
-    )
-    make_membership(member, stakeholder)
-    return stakeholder
-
-
-@pytest.fixture
-def admin(make_user) -> User:
-    return make_user(Role.ADMIN, name="Ada Admin", email="ada@hq.example")
-
-
-@pytest.fixture
 def make_contact(app: Flask):
     def make(stakeholder: Stakeholder, **fields) -> int:
         with app.app_context():
@@ -120,22 +77,6 @@ def make_contact(app: Flask):
 
 
 @pytest.fixture
-def fetch(app: Flask):
-    """The stakeholder as the database has it now (constituencies loaded)."""
-
-    def get(stakeholder_id: int) -> Stakeholder | None:
-        with app.app_context():
-            stakeholder = db.session.get(Stakeholder, stakeholder_id)
-            if stakeholder is None:
-                return None
-            _ = stakeholder.constituencies, stakeholder.memberships
-            db.session.expunge_all()
-            return stakeholder
-
-    return get
-
-
-@pytest.fixture
 def rows(app: Flask):
     """All rows of a model, oldest first, detached."""
 
@@ -144,14 +85,6 @@ def rows(app: Flask):
             found = list(db.session.scalars(select(model).where(*where).order_by(model.id)))
             db.session.expunge_all()
             return found
-
-    return get
-
-
-@pytest.fixture
-def audit_rows(rows):
-    def get(action: str) -> list[AuditEvent]:
-        return rows(AuditEvent, AuditEvent.action == action)
 
     return get
 
@@ -168,6 +101,52 @@ def version_in(html: str) -> str:
     )
     assert match, "the edit form carries the version it was loaded at"
     return match.group(1) or match.group(2)
+
+
+class _FormValues(HTMLParser):
+    """Each form field's value as the page fills it in, by the field's name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str | list[str]] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        name, value = attr.get("name") or "", attr.get("value") or ""
+        kind = attr.get("type")
+        if tag == "input" and kind == "checkbox":
+            self.values.setdefault(name, []).extend([value] if "checked" in attr else [])
+        elif tag == "input" and (kind != "radio" or "checked" in attr):
+            self.values[name] = value
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and ("selected" in attr or self._select not in self.values):
+            self.values[self._select] = value  # a browser starts from the first option
+        elif tag == "textarea":
+            self._textarea = name
+            self.values[name] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.values[self._textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+CHECK_ROW = re.compile(r"<dt>([^<]*)</dt>\s*<dd>([^<]*)</dd>")
+
+
+def page_values(html: str) -> dict[str, str | list[str]]:
+    """What the page shows filled in: form fields by name, check-list rows by their label."""
+    parser = _FormValues()
+    parser.feed(html)
+    return {**parser.values, **{label: value.strip() for label, value in CHECK_ROW.findall(html)}}
 
 
 def edit_data(stakeholder: Stakeholder, version: str, **changes) -> dict:
@@ -190,8 +169,8 @@ def edit_data(stakeholder: Stakeholder, version: str, **changes) -> dict:
 # --- register an organization ------------------------------------------------------------------
 
 
-def test_create_form_has_every_field(client, member):
-    log_in(client, member)
+def test_create_form_has_every_field(client, member_user):
+    log_in(client, member_user)
 
     response = client.get("/stakeholders/new")
 
@@ -207,9 +186,9 @@ def test_create_form_has_every_field(client, member):
 
 
 def test_community_user_registers_a_draft_and_becomes_its_member(
-    app, client, member, rows, audit_rows
+    app, client, member_user, rows, audit_rows
 ):
-    log_in(client, member)
+    log_in(client, member_user)
 
     response = client.post("/stakeholders/new", data=form_data())
 
@@ -217,15 +196,15 @@ def test_community_user_registers_a_draft_and_becomes_its_member(
     [stakeholder] = rows(Stakeholder)
     assert response.location.endswith(f"/stakeholders/{stakeholder.id}")
     assert stakeholder.status == Status.DRAFT
-    assert stakeholder.created_by_id == member.id
+    assert stakeholder.created_by_id == member_user.id
     assert stakeholder.scale == Scale.LOCAL
     assert stakeholder.country == "KE"
     assert [(m.user_id, m.stakeholder_id) for m in rows(Membership)] == [
-        (member.id, stakeholder.id)
+        (member_user.id, stakeholder.id)
     ]
     [event] = audit_rows("stakeholder.created")
     assert (event.actor_id, event.entry_type, event.entry_id) == (
-        member.id,
+        member_user.id,
         "stakeholder",
         stakeholder.id,
     )
@@ -233,12 +212,12 @@ def test_community_user_registers_a_draft_and_becomes_its_member(
     assert event.after["constituencies"] == ["urban_poor", "women"]
 
 
-def test_the_new_draft_is_saved_with_its_constituencies(client, member, rows, fetch):
-    log_in(client, member)
+def test_the_new_draft_is_saved_with_its_constituencies(client, member_user, rows, fetch):
+    log_in(client, member_user)
     client.post("/stakeholders/new", data=form_data())
 
     [stakeholder] = rows(Stakeholder)
-    fresh = fetch(stakeholder.id)
+    fresh = fetch(Stakeholder, stakeholder.id, "constituencies")
     assert sorted(c.code for c in fresh.constituencies) == ["urban_poor", "women"]
 
 
@@ -289,8 +268,8 @@ def test_anonymous_visitor_is_sent_to_log_in(client):
         pytest.param({"org_identifier": "X-DAC-41120"}, "org-id.guide", id="org-id-short"),
     ],
 )
-def test_invalid_registration_is_refused_with_a_message(app, client, member, changes, message):
-    log_in(client, member)
+def test_invalid_registration_is_refused_with_a_message(app, client, member_user, changes, message):
+    log_in(client, member_user)
 
     response = client.post("/stakeholders/new", data=form_data(**changes))
 
@@ -302,8 +281,8 @@ def test_invalid_registration_is_refused_with_a_message(app, client, member, cha
     assert count(app, AuditEvent) == 1  # the log-in only
 
 
-def test_error_summary_links_to_the_field(client, member):
-    log_in(client, member)
+def test_error_summary_links_to_the_field(client, member_user):
+    log_in(client, member_user)
 
     response = client.post("/stakeholders/new", data=form_data(name="", country="ZZ"))
 
@@ -313,8 +292,8 @@ def test_error_summary_links_to_the_field(client, member):
     assert 'aria-invalid="true"' in html
 
 
-def test_null_characters_do_not_break_the_save(client, member, rows):
-    log_in(client, member)
+def test_null_characters_do_not_break_the_save(client, member_user, rows):
+    log_in(client, member_user)
 
     response = client.post("/stakeholders/new", data=form_data(name="Nul\x00 Group"))
 
@@ -332,8 +311,8 @@ def test_null_characters_do_not_break_the_save(client, member, rows):
         pytest.param("", None, id="empty-is-none"),
     ],
 )
-def test_org_identifier_is_normalized(client, member, rows, typed, stored):
-    log_in(client, member)
+def test_org_identifier_is_normalized(client, member_user, rows, typed, stored):
+    log_in(client, member_user)
 
     response = client.post("/stakeholders/new", data=form_data(org_identifier=typed))
 
@@ -341,9 +320,9 @@ def test_org_identifier_is_normalized(client, member, rows, typed, stored):
     assert [s.org_identifier for s in rows(Stakeholder)] == [stored]
 
 
-def test_duplicate_org_identifier_is_refused(app, client, member, make_stakeholder):
+def test_duplicate_org_identifier_is_refused(app, client, member_user, make_stakeholder):
     make_stakeholder(name="Existing Body", org_identifier="KE-RCO-12345")
-    log_in(client, member)
+    log_in(client, member_user)
 
     response = client.post("/stakeholders/new", data=form_data(org_identifier="ke-rco-12345"))
 
@@ -353,10 +332,10 @@ def test_duplicate_org_identifier_is_refused(app, client, member, make_stakehold
 
 
 def test_duplicate_org_identifier_of_a_hidden_draft_does_not_name_it(
-    app, client, member, make_stakeholder
+    app, client, member_user, make_stakeholder
 ):
     make_stakeholder(name="Secret Draft", status=Status.DRAFT, org_identifier="KE-RCO-999")
-    log_in(client, member)
+    log_in(client, member_user)
 
     response = client.post("/stakeholders/new", data=form_data(org_identifier="KE-RCO-999"))
 
@@ -365,8 +344,8 @@ def test_duplicate_org_identifier_of_a_hidden_draft_does_not_name_it(
     assert "Secret Draft" not in text(response)
 
 
-def test_markup_in_every_text_field_is_stored_as_typed_and_shown_escaped(client, member, rows):
-    log_in(client, member)
+def test_markup_in_every_text_field_is_stored_as_typed_and_shown_escaped(client, member_user, rows):
+    log_in(client, member_user)
     typed = form_data(
         name=f"Name {SCRIPT}",
         acronym="<b>A</b>",
@@ -395,8 +374,8 @@ def test_markup_in_every_text_field_is_stored_as_typed_and_shown_escaped(client,
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
 
 
-def test_markup_in_contact_fields_is_shown_escaped(client, member, draft, rows):
-    log_in(client, member)
+def test_markup_in_contact_fields_is_shown_escaped(client, member_user, draft, rows):
+    log_in(client, member_user)
     client.post(
         f"/stakeholders/{draft.id}/contacts/new",
         data=contact_data(name=f"Name {SCRIPT}", position=f"Pos {SCRIPT}"),
@@ -417,9 +396,11 @@ def test_markup_in_contact_fields_is_shown_escaped(client, member, draft, rows):
 # --- "Did you mean …?" -------------------------------------------------------------------------
 
 
-def test_similar_names_stop_the_save_until_the_user_confirms(app, client, member, make_stakeholder):
+def test_similar_names_stop_the_save_until_the_user_confirms(
+    app, client, member_user, make_stakeholder
+):
     existing = make_stakeholder(name="Nakuru Youth Acton Network", city="Nakuru")
-    log_in(client, member)
+    log_in(client, member_user)
 
     response = client.post("/stakeholders/new", data=form_data(name="Nakuru Youth Action Network"))
 
@@ -432,9 +413,11 @@ def test_similar_names_stop_the_save_until_the_user_confirms(app, client, member
     assert count(app, Stakeholder) == 1
 
 
-def test_confirming_none_of_the_similar_names_registers_it(app, client, member, make_stakeholder):
+def test_confirming_none_of_the_similar_names_registers_it(
+    app, client, member_user, make_stakeholder
+):
     make_stakeholder(name="Nakuru Youth Acton Network")
-    log_in(client, member)
+    log_in(client, member_user)
 
     response = client.post(
         "/stakeholders/new", data=form_data(name="Nakuru Youth Action Network", not_listed="y")
@@ -444,10 +427,10 @@ def test_confirming_none_of_the_similar_names_registers_it(app, client, member, 
     assert count(app, Stakeholder) == 2
 
 
-def test_similar_fragment_for_htmx_lists_approved_matches(client, member, make_stakeholder):
+def test_similar_fragment_for_htmx_lists_approved_matches(client, member_user, make_stakeholder):
     match = make_stakeholder(name="Nakuru Youth Acton Network", city="Nakuru")
     make_stakeholder(name="Nakuru Youth Action Group Draft", status=Status.DRAFT)
-    log_in(client, member)
+    log_in(client, member_user)
 
     response = client.get(
         "/stakeholders/similar", query_string={"name": "Nakuru Youth Action Network"}, headers=HTMX
@@ -463,9 +446,9 @@ def test_similar_fragment_for_htmx_lists_approved_matches(client, member, make_s
     assert "Draft" not in html
 
 
-def test_similar_fragment_is_empty_when_nothing_is_close(client, member, make_stakeholder):
+def test_similar_fragment_is_empty_when_nothing_is_close(client, member_user, make_stakeholder):
     make_stakeholder(name="Cities Alliance")
-    log_in(client, member)
+    log_in(client, member_user)
 
     response = client.get("/stakeholders/similar", query_string={"name": "Zzyzx Water Board"})
 
@@ -483,8 +466,8 @@ def test_similar_fragment_needs_an_account(client):
 # --- edit --------------------------------------------------------------------------------------
 
 
-def test_member_edits_a_draft_directly_with_audit(client, member, draft, fetch, audit_rows):
-    log_in(client, member)
+def test_member_edits_a_draft_directly_with_audit(client, member_user, draft, fetch, audit_rows):
+    log_in(client, member_user)
     version = version_in(text(client.get(f"/stakeholders/{draft.id}/edit")))
 
     response = client.post(
@@ -494,17 +477,17 @@ def test_member_edits_a_draft_directly_with_audit(client, member, draft, fetch, 
 
     assert response.status_code == 303
     assert response.location.endswith(f"/stakeholders/{draft.id}")
-    fresh = fetch(draft.id)
+    fresh = fetch(Stakeholder, draft.id)
     assert (fresh.name, fresh.city) == ("Nakuru Disability Forum (NDF)", "Naivasha")
     assert fresh.version > draft.version
     [event] = audit_rows("stakeholder.updated")
-    assert event.actor_id == member.id
+    assert event.actor_id == member_user.id
     assert event.before == {"name": "Nakuru Disability Forum", "city": "Nakuru"}
     assert event.after == {"name": "Nakuru Disability Forum (NDF)", "city": "Naivasha"}
 
 
-def test_edit_form_shows_the_saved_values(client, member, draft):
-    log_in(client, member)
+def test_edit_form_shows_the_saved_values(client, member_user, draft):
+    log_in(client, member_user)
 
     html = text(client.get(f"/stakeholders/{draft.id}/edit"))
 
@@ -514,9 +497,9 @@ def test_edit_form_shows_the_saved_values(client, member, draft):
 
 
 def test_community_edit_of_an_approved_entry_waits_for_review(
-    app, client, member, approved, fetch, rows
+    app, client, member_user, approved, fetch, rows
 ):
-    log_in(client, member)
+    log_in(client, member_user)
     version = version_in(text(client.get(f"/stakeholders/{approved.id}/edit")))
 
     response = client.post(
@@ -528,15 +511,15 @@ def test_community_edit_of_an_approved_entry_waits_for_review(
     with client.session_transaction() as session:
         [(_category, message)] = session["_flashes"]
     assert message.startswith("Your change is waiting for review.")
-    assert fetch(approved.id).name == "Nakuru Youth Action Network"
+    assert fetch(Stakeholder, approved.id).name == "Nakuru Youth Action Network"
     [revision] = rows(Revision)
     assert revision.status == RevisionStatus.PENDING
     assert revision.data["name"] == "Nakuru Youth Network (renamed)"
-    assert revision.author_id == member.id
+    assert revision.author_id == member_user.id
 
 
-def test_public_page_is_unchanged_while_the_revision_waits(app, client, member, approved):
-    log_in(client, member)
+def test_public_page_is_unchanged_while_the_revision_waits(app, client, member_user, approved):
+    log_in(client, member_user)
     version = version_in(text(client.get(f"/stakeholders/{approved.id}/edit")))
     client.post(
         f"/stakeholders/{approved.id}/edit",
@@ -550,8 +533,8 @@ def test_public_page_is_unchanged_while_the_revision_waits(app, client, member, 
     assert "renamed" not in html
 
 
-def test_editing_again_continues_the_pending_proposal(client, member, approved, rows):
-    log_in(client, member)
+def test_editing_again_continues_the_pending_proposal(client, member_user, approved, rows):
+    log_in(client, member_user)
     version = version_in(text(client.get(f"/stakeholders/{approved.id}/edit")))
     client.post(
         f"/stakeholders/{approved.id}/edit",
@@ -578,17 +561,17 @@ def test_staff_edit_of_an_approved_entry_applies_directly(
     )
 
     assert response.status_code == 303
-    assert fetch(approved.id).city == "Naivasha"
+    assert fetch(Stakeholder, approved.id).city == "Naivasha"
     assert rows(Revision) == []
 
 
 def test_concurrent_edit_second_save_gets_409_and_keeps_its_input(
-    app, make_user, make_membership, draft, member, fetch
+    app, make_user, make_membership, draft, member_user, fetch
 ):
     colleague = make_user(Role.COMMUNITY, name="Colleague")
     make_membership(colleague, draft)
     first, second = app.test_client(), app.test_client()
-    log_in(first, member)
+    log_in(first, member_user)
     log_in(second, colleague)
     first_version = version_in(text(first.get(f"/stakeholders/{draft.id}/edit")))
     second_version = version_in(text(second.get(f"/stakeholders/{draft.id}/edit")))
@@ -608,18 +591,18 @@ def test_concurrent_edit_second_save_gets_409_and_keeps_its_input(
     assert 'value="Eldoret"' in html  # the second editor's input is kept
     assert "Second&#39;s words" in html
     assert "<dd>Naivasha</dd>" in html  # and the saved version is shown
-    fresh = fetch(draft.id)
+    fresh = fetch(Stakeholder, draft.id)
     assert version_in(html) == str(fresh.version)  # saving again is now deliberate
     assert (fresh.city, fresh.description) == ("Naivasha", "")
 
 
 def test_two_members_continuing_one_proposal_second_gets_409(
-    app, make_user, make_membership, approved, member, rows
+    app, make_user, make_membership, approved, member_user, rows
 ):
     colleague = make_user(Role.COMMUNITY, name="Colleague")
     make_membership(colleague, approved)
     first, second = app.test_client(), app.test_client()
-    log_in(first, member)
+    log_in(first, member_user)
     log_in(second, colleague)
     start = version_in(text(first.get(f"/stakeholders/{approved.id}/edit")))
     first.post(
@@ -643,19 +626,19 @@ def test_two_members_continuing_one_proposal_second_gets_409(
     assert revision.data == {"city": "Naivasha", "acronym": "NYAN"}
 
 
-def test_edit_with_a_mangled_version_is_a_conflict(client, member, draft, fetch):
-    log_in(client, member)
+def test_edit_with_a_mangled_version_is_a_conflict(client, member_user, draft, fetch):
+    log_in(client, member_user)
 
     response = client.post(
         f"/stakeholders/{draft.id}/edit", data=edit_data(draft, "abc", city="Eldoret")
     )
 
     assert response.status_code == 409
-    assert fetch(draft.id).city == "Nakuru"
+    assert fetch(Stakeholder, draft.id).city == "Nakuru"
 
 
-def test_invalid_edit_is_422_and_changes_nothing(client, member, draft, fetch):
-    log_in(client, member)
+def test_invalid_edit_is_422_and_changes_nothing(client, member_user, draft, fetch):
+    log_in(client, member_user)
     version = version_in(text(client.get(f"/stakeholders/{draft.id}/edit")))
 
     response = client.post(
@@ -664,14 +647,14 @@ def test_invalid_edit_is_422_and_changes_nothing(client, member, draft, fetch):
 
     assert response.status_code == 422
     assert "Enter the name of the organization" in text(response)
-    assert fetch(draft.id).name == "Nakuru Disability Forum"
+    assert fetch(Stakeholder, draft.id).name == "Nakuru Disability Forum"
 
 
 def test_edit_to_an_identifier_another_entry_has_is_refused(
-    client, member, draft, make_stakeholder, fetch
+    client, member_user, draft, make_stakeholder, fetch
 ):
     make_stakeholder(name="Holder", org_identifier="KE-RCO-1")
-    log_in(client, member)
+    log_in(client, member_user)
     version = version_in(text(client.get(f"/stakeholders/{draft.id}/edit")))
 
     response = client.post(
@@ -680,7 +663,7 @@ def test_edit_to_an_identifier_another_entry_has_is_refused(
     )
 
     assert response.status_code == 422
-    assert fetch(draft.id).org_identifier is None
+    assert fetch(Stakeholder, draft.id).org_identifier is None
 
 
 def test_merged_entry_cannot_be_edited(client, make_user, make_stakeholder):
@@ -718,7 +701,7 @@ def test_non_member_cannot_reach_a_draft_by_any_url(
     response = client.open(url.format(id=draft.id, contact=contact_id), method=method, data={})
 
     assert response.status_code == 404
-    assert fetch(draft.id).status == Status.DRAFT
+    assert fetch(Stakeholder, draft.id).status == Status.DRAFT
     assert [c.id for c in rows(Contact)] == [contact_id]
 
 
@@ -748,32 +731,72 @@ def test_non_member_is_refused_on_a_public_entry(client, make_user, approved, fe
     response = client.open(url.format(id=approved.id), method=method, data={})
 
     assert response.status_code == 403
-    assert fetch(approved.id).status == Status.APPROVED
+    assert fetch(Stakeholder, approved.id).status == Status.APPROVED
 
 
 @pytest.mark.parametrize("who", ["member", "officer", "admin"])
 @pytest.mark.parametrize(
-    "url",
+    ("url", "shown"),
     [
-        "/stakeholders/{id}/edit",
-        "/stakeholders/{id}/contacts/new",
-        "/stakeholders/{id}/contacts/{contact}/edit",
-        "/stakeholders/{id}/submit",
+        pytest.param(
+            "/stakeholders/{id}/edit",
+            {
+                "name": "Nakuru Disability Forum",
+                "sector": "grassroots",
+                "country": "KE",
+                "city": "Nakuru",
+                "scale": "local",
+                "acronym": "",
+            },
+            id="/stakeholders/{id}/edit",
+        ),
+        pytest.param(
+            "/stakeholders/{id}/contacts/new",
+            {"name": "", "email": "", "phone": "", "consent_at": ""},  # a new person, for it
+            id="/stakeholders/{id}/contacts/new",
+        ),
+        pytest.param(
+            "/stakeholders/{id}/contacts/{contact}/edit",
+            {
+                "name": "Wanjiru Kamau",
+                "email": "wanjiru@private.example",
+                "phone": "+254 700 000 001",
+                "consent_at": "2026-01-05",
+            },
+            id="/stakeholders/{id}/contacts/{contact}/edit",
+        ),
+        pytest.param(
+            "/stakeholders/{id}/submit",
+            {
+                "Name": "Nakuru Disability Forum",
+                "Sector": "Grassroots or community-based organization",
+                "Country": "Kenya",
+                "City or locality": "Nakuru",
+                "Scale": "Local",
+            },
+            id="/stakeholders/{id}/submit",
+        ),
     ],
 )
 def test_members_and_staff_can_open_the_draft_forms(
-    client, make_user, member, draft, make_contact, who, url
+    client, make_user, member_user, draft, make_contact, who, url, shown
 ):
     contact_id = make_contact(draft)
-    log_in(client, member if who == "member" else make_user(Role(who)))
+    log_in(client, member_user if who == "member" else make_user(Role(who)))
+    path = url.format(id=draft.id, contact=contact_id)
 
-    response = client.get(url.format(id=draft.id, contact=contact_id))
+    response = client.get(path)
 
+    html = text(response)
     assert response.status_code == 200
+    assert f'<a href="/stakeholders/{draft.id}">Back to Nakuru Disability Forum</a>' in html
+    assert f'<form method="post" action="{path}"' in html  # it saves to this entry
+    values = page_values(html)
+    assert {field: values.get(field) for field in shown} == shown
 
 
-def test_unknown_stakeholder_is_404(client, member):
-    log_in(client, member)
+def test_unknown_stakeholder_is_404(client, member_user):
+    log_in(client, member_user)
 
     assert client.get("/stakeholders/999999/edit").status_code == 404
 
@@ -794,9 +817,9 @@ def contact_data(**changes) -> dict:
 
 
 def test_member_adds_a_contact_without_personal_data_in_the_audit(
-    client, member, draft, rows, audit_rows
+    client, member_user, draft, rows, audit_rows
 ):
-    log_in(client, member)
+    log_in(client, member_user)
 
     response = client.post(f"/stakeholders/{draft.id}/contacts/new", data=contact_data())
 
@@ -835,8 +858,10 @@ def test_member_adds_a_contact_without_personal_data_in_the_audit(
         ),
     ],
 )
-def test_invalid_contact_is_refused_with_a_message(app, client, member, draft, changes, message):
-    log_in(client, member)
+def test_invalid_contact_is_refused_with_a_message(
+    app, client, member_user, draft, changes, message
+):
+    log_in(client, member_user)
 
     response = client.post(f"/stakeholders/{draft.id}/contacts/new", data=contact_data(**changes))
 
@@ -845,8 +870,8 @@ def test_invalid_contact_is_refused_with_a_message(app, client, member, draft, c
     assert count(app, Contact) == 0
 
 
-def test_contact_with_only_a_name_and_consent_is_enough(client, member, draft, rows):
-    log_in(client, member)
+def test_contact_with_only_a_name_and_consent_is_enough(client, member_user, draft, rows):
+    log_in(client, member_user)
 
     response = client.post(
         f"/stakeholders/{draft.id}/contacts/new",
@@ -859,10 +884,10 @@ def test_contact_with_only_a_name_and_consent_is_enough(client, member, draft, r
 
 
 def test_member_updates_a_contact_and_the_audit_names_only_fields(
-    client, member, draft, make_contact, rows, audit_rows
+    client, member_user, draft, make_contact, rows, audit_rows
 ):
     contact_id = make_contact(draft)
-    log_in(client, member)
+    log_in(client, member_user)
 
     response = client.post(
         f"/stakeholders/{draft.id}/contacts/{contact_id}/edit",
@@ -876,9 +901,9 @@ def test_member_updates_a_contact_and_the_audit_names_only_fields(
     assert event.after == {"contact_id": contact_id, "fields": ["email", "phone", "position"]}
 
 
-def test_member_removes_a_contact(client, member, draft, make_contact, rows, audit_rows):
+def test_member_removes_a_contact(client, member_user, draft, make_contact, rows, audit_rows):
     contact_id = make_contact(draft)
-    log_in(client, member)
+    log_in(client, member_user)
 
     response = client.post(f"/stakeholders/{draft.id}/contacts/{contact_id}/delete")
 
@@ -894,11 +919,11 @@ def test_member_removes_a_contact(client, member, draft, make_contact, rows, aud
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_contact_of_another_stakeholder_is_404(
-    client, member, draft, make_stakeholder, make_contact, rows, method
+    client, member_user, draft, make_stakeholder, make_contact, rows, method
 ):
     other = make_stakeholder(name="Other Org")
     other_contact = make_contact(other, name="Other Person")
-    log_in(client, member)
+    log_in(client, member_user)
 
     response = client.open(
         f"/stakeholders/{draft.id}/contacts/{other_contact}/edit",
@@ -911,10 +936,10 @@ def test_contact_of_another_stakeholder_is_404(
 
 
 def test_contact_of_another_stakeholder_cannot_be_deleted(
-    client, member, draft, make_stakeholder, make_contact, rows
+    client, member_user, draft, make_stakeholder, make_contact, rows
 ):
     other_contact = make_contact(make_stakeholder(name="Other Org"))
-    log_in(client, member)
+    log_in(client, member_user)
 
     response = client.post(f"/stakeholders/{draft.id}/contacts/{other_contact}/delete")
 
@@ -945,9 +970,9 @@ def test_contacts_are_hidden_from_a_logged_in_non_member(client, make_user, appr
 # --- check your answers, submit, withdraw ------------------------------------------------------
 
 
-def test_check_page_lists_every_field_with_change_links(client, member, draft, make_contact):
+def test_check_page_lists_every_field_with_change_links(client, member_user, draft, make_contact):
     make_contact(draft)
-    log_in(client, member)
+    log_in(client, member_user)
 
     response = client.get(f"/stakeholders/{draft.id}/submit")
 
@@ -963,15 +988,15 @@ def test_check_page_lists_every_field_with_change_links(client, member, draft, m
 
 
 def test_submit_sends_the_entry_for_review(
-    app, client, member, draft, admin, fetch, rows, audit_rows, caplog
+    app, client, member_user, draft, admin_user, fetch, rows, audit_rows, caplog
 ):
-    log_in(client, member)
+    log_in(client, member_user)
     caplog.set_level(logging.INFO, logger=app.logger.name)
 
     response = client.post(f"/stakeholders/{draft.id}/submit")
 
     assert response.status_code == 303
-    assert fetch(draft.id).status == Status.SUBMITTED
+    assert fetch(Stakeholder, draft.id).status == Status.SUBMITTED
     [review] = rows(Review)
     assert (review.entry_type, review.entry_id, review.from_status, review.to_status) == (
         "stakeholder",
@@ -979,14 +1004,14 @@ def test_submit_sends_the_entry_for_review(
         "draft",
         "submitted",
     )
-    assert review.reviewer_id == member.id
+    assert review.reviewer_id == member_user.id
     assert [e.entry_id for e in audit_rows("stakeholder.submit")] == [draft.id]
     assert "For review: Nakuru Disability Forum" in caplog.text
-    assert admin.email in caplog.text
+    assert admin_user.email in caplog.text
 
 
-def test_submitting_twice_is_409(client, member, draft, rows):
-    log_in(client, member)
+def test_submitting_twice_is_409(client, member_user, draft, rows):
+    log_in(client, member_user)
     client.post(f"/stakeholders/{draft.id}/submit")
 
     response = client.post(f"/stakeholders/{draft.id}/submit")
@@ -996,19 +1021,19 @@ def test_submitting_twice_is_409(client, member, draft, rows):
     assert len(rows(Review)) == 1
 
 
-def test_submitting_an_approved_entry_is_409(client, member, approved, fetch, rows):
-    log_in(client, member)
+def test_submitting_an_approved_entry_is_409(client, member_user, approved, fetch, rows):
+    log_in(client, member_user)
 
     response = client.post(f"/stakeholders/{approved.id}/submit")
 
     assert response.status_code == 409
     assert "cannot be submit for review from there" in text(response)
-    assert fetch(approved.id).status == Status.APPROVED
+    assert fetch(Stakeholder, approved.id).status == Status.APPROVED
     assert rows(Review) == []
 
 
-def test_member_withdraws_a_submitted_entry(client, member, draft, fetch, audit_rows):
-    log_in(client, member)
+def test_member_withdraws_a_submitted_entry(client, member_user, draft, fetch, audit_rows):
+    log_in(client, member_user)
     client.post(f"/stakeholders/{draft.id}/submit")
 
     response = client.post(
@@ -1017,37 +1042,37 @@ def test_member_withdraws_a_submitted_entry(client, member, draft, fetch, audit_
     )
 
     assert response.status_code == 303
-    assert fetch(draft.id).status == Status.WITHDRAWN
+    assert fetch(Stakeholder, draft.id).status == Status.WITHDRAWN
     [event] = audit_rows("stakeholder.withdraw")
     assert event.after == {"status": "withdrawn", "comment": "Registered by mistake"}
 
 
-def test_withdrawing_a_draft_is_409(client, member, draft, fetch):
-    log_in(client, member)
+def test_withdrawing_a_draft_is_409(client, member_user, draft, fetch):
+    log_in(client, member_user)
 
     response = client.post(f"/stakeholders/{draft.id}/withdraw", data={"confirm": "yes"})
 
     assert response.status_code == 409
     assert "cannot be withdraw" in text(response)
-    assert fetch(draft.id).status == Status.DRAFT
+    assert fetch(Stakeholder, draft.id).status == Status.DRAFT
 
 
 def test_withdraw_without_the_button_s_confirmation_changes_nothing(
-    client, member, approved, fetch, rows
+    client, member_user, approved, fetch, rows
 ):
-    log_in(client, member)
+    log_in(client, member_user)
 
     response = client.post(f"/stakeholders/{approved.id}/withdraw", data={"comment": "x"})
 
     assert response.status_code == 422
     assert "use the “Withdraw” button" in text(response)
     assert 'name="confirm" value="yes"' in text(response)
-    assert fetch(approved.id).status == Status.APPROVED
+    assert fetch(Stakeholder, approved.id).status == Status.APPROVED
     assert rows(Review) == []
 
 
-def test_withdraw_reason_too_long_is_422(client, member, approved, fetch):
-    log_in(client, member)
+def test_withdraw_reason_too_long_is_422(client, member_user, approved, fetch):
+    log_in(client, member_user)
 
     response = client.post(
         f"/stakeholders/{approved.id}/withdraw", data={"comment": "w" * 2001, "confirm": "yes"}
@@ -1055,7 +1080,7 @@ def test_withdraw_reason_too_long_is_422(client, member, approved, fetch):
 
     assert response.status_code == 422
     assert "2,000 characters or fewer" in text(response)
-    assert fetch(approved.id).status == Status.APPROVED
+    assert fetch(Stakeholder, approved.id).status == Status.APPROVED
 
 
 # --- ask to join -------------------------------------------------------------------------------
@@ -1067,7 +1092,7 @@ def outsider(make_user) -> User:
 
 
 def test_claim_records_a_pending_request_audits_and_tells_admins(
-    app, client, outsider, approved, admin, rows, audit_rows, caplog
+    app, client, outsider, approved, admin_user, rows, audit_rows, caplog
 ):
     log_in(client, outsider)
     caplog.set_level(logging.INFO, logger=app.logger.name)
@@ -1126,8 +1151,8 @@ def test_claim_message_is_checked(app, client, outsider, approved, message, erro
     assert count(app, MembershipClaim) == 0
 
 
-def test_member_cannot_claim_its_own_organization(app, client, member, approved):
-    log_in(client, member)
+def test_member_cannot_claim_its_own_organization(app, client, member_user, approved):
+    log_in(client, member_user)
 
     response = client.post(f"/stakeholders/{approved.id}/claim", data={"message": "Me"})
 
@@ -1157,7 +1182,7 @@ def test_a_draft_cannot_be_claimed_by_an_outsider(app, client, outsider, draft):
 
 
 def test_mine_lists_memberships_with_status_revisions_and_claims(
-    client, member, draft, approved, make_stakeholder, app
+    client, member_user, draft, approved, make_stakeholder, app
 ):
     other = make_stakeholder(name="Rift Valley Women Forum")
     with app.app_context():
@@ -1167,12 +1192,14 @@ def test_mine_lists_memberships_with_status_revisions_and_claims(
                 entry_id=approved.id,
                 data={"name": "X"},
                 base_version=1,
-                author_id=member.id,
+                author_id=member_user.id,
             )
         )
-        db.session.add(MembershipClaim(user_id=member.id, stakeholder_id=other.id, message="m"))
+        db.session.add(
+            MembershipClaim(user_id=member_user.id, stakeholder_id=other.id, message="m")
+        )
         db.session.commit()
-    log_in(client, member)
+    log_in(client, member_user)
 
     response = client.get("/stakeholders/mine")
 
@@ -1194,8 +1221,8 @@ def test_mine_needs_an_account(client):
     assert "/login" in response.location
 
 
-def test_member_sees_the_draft_actions(client, member, draft):
-    log_in(client, member)
+def test_member_sees_the_draft_actions(client, member_user, draft):
+    log_in(client, member_user)
 
     html = text(client.get(f"/stakeholders/{draft.id}"))
 
@@ -1206,8 +1233,8 @@ def test_member_sees_the_draft_actions(client, member, draft):
     assert "Ask to join" not in html
 
 
-def test_member_of_an_approved_entry_may_withdraw_but_not_submit(client, member, approved):
-    log_in(client, member)
+def test_member_of_an_approved_entry_may_withdraw_but_not_submit(client, member_user, approved):
+    log_in(client, member_user)
 
     html = text(client.get(f"/stakeholders/{approved.id}"))
 
@@ -1241,26 +1268,26 @@ def test_anonymous_visitor_is_invited_to_log_in_to_join(client, approved):
     assert f'href="/stakeholders/{approved.id}/edit"' not in html
 
 
-def test_a_submitted_entry_is_frozen_for_its_members(app, client, member, draft, fetch):
+def test_a_submitted_entry_is_frozen_for_its_members(app, client, member_user, draft, fetch):
     with app.app_context():
         row = db.session.get(Stakeholder, draft.id)
         row.status = Status.SUBMITTED
         db.session.commit()
-    log_in(client, member)
-    version = str(fetch(draft.id).version)
+    log_in(client, member_user)
+    version = str(fetch(Stakeholder, draft.id).version)
     response = client.post(
         f"/stakeholders/{draft.id}/edit", data=edit_data(draft, version, name="Changed In Review")
     )
     assert response.status_code == 403
-    assert fetch(draft.id).name == draft.name
+    assert fetch(Stakeholder, draft.id).name == draft.name
 
 
-def test_archived_entries_contacts_are_frozen_for_members(app, client, member, draft, rows):
+def test_archived_entries_contacts_are_frozen_for_members(app, client, member_user, draft, rows):
     with app.app_context():
         row = db.session.get(Stakeholder, draft.id)
         row.status = Status.ARCHIVED
         db.session.commit()
-    log_in(client, member)
+    log_in(client, member_user)
     response = client.post(
         f"/stakeholders/{draft.id}/contacts/new",
         data={"name": "Late Addition", "consent_at": "2026-01-01"},
@@ -1269,8 +1296,8 @@ def test_archived_entries_contacts_are_frozen_for_members(app, client, member, d
     assert rows(Contact) == []
 
 
-def test_a_line_break_in_a_name_becomes_a_space(client, member, rows):
-    log_in(client, member)
+def test_a_line_break_in_a_name_becomes_a_space(client, member_user, rows):
+    log_in(client, member_user)
     client.post("/stakeholders/new", data=form_data(name="Acme\r\nCorp", not_listed="y"))
     [stakeholder] = rows(Stakeholder)
     assert stakeholder.name == "Acme Corp"

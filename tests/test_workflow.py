@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.models import AuditEvent, Membership, Review, Role, Stakeholder, Status, User
+from registry.models import AuditEvent, Review, Role, Stakeholder, Status, User
 from registry.workflow import (
     RULES,
     Action,
@@ -34,21 +34,15 @@ ALLOWED = {
 
 
 @pytest.fixture
-def admin(make_user):
-    return make_user(Role.ADMIN)
+def stakeholder_in(make_stakeholder, make_membership, member_user):
+    """``stakeholder_in(status)``: a new stakeholder in ``status`` that ``member_user`` acts for."""
 
+    def make(status: Status) -> Stakeholder:
+        stakeholder = make_stakeholder(status=status)
+        make_membership(member_user, stakeholder)
+        return stakeholder
 
-@pytest.fixture
-def member(app, make_user):
-    return make_user(Role.COMMUNITY)
-
-
-def stakeholder_in(app, make_stakeholder, member, status: Status) -> Stakeholder:
-    stakeholder = make_stakeholder(status=status)
-    with app.app_context():
-        db.session.add(Membership(user_id=member.id, stakeholder_id=stakeholder.id))
-        db.session.commit()
-    return stakeholder
+    return make
 
 
 def run(app, stakeholder_id: int, action, actor_id: int, comment: str = ""):
@@ -61,9 +55,9 @@ def run(app, stakeholder_id: int, action, actor_id: int, comment: str = ""):
 
 
 @pytest.mark.parametrize(("action", "source"), sorted(ALLOWED))
-def test_every_allowed_move(app, make_stakeholder, admin, member, action, source):
-    stakeholder = stakeholder_in(app, make_stakeholder, member, source)
-    run(app, stakeholder.id, action, admin.id, "because" if action in NEEDS_COMMENT else "")
+def test_every_allowed_move(app, stakeholder_in, admin_user, action, source):
+    stakeholder = stakeholder_in(source)
+    run(app, stakeholder.id, action, admin_user.id, "because" if action in NEEDS_COMMENT else "")
     with app.app_context():
         assert db.session.get(Stakeholder, stakeholder.id).status == RULES[action].target
 
@@ -72,10 +66,10 @@ def test_every_allowed_move(app, make_stakeholder, admin, member, action, source
     ("action", "source"),
     sorted({(a, s) for a in Action for s in Status} - ALLOWED),
 )
-def test_every_other_move_is_refused_with_409(app, make_stakeholder, admin, member, action, source):
-    stakeholder = stakeholder_in(app, make_stakeholder, member, source)
+def test_every_other_move_is_refused_with_409(app, stakeholder_in, admin_user, action, source):
+    stakeholder = stakeholder_in(source)
     with pytest.raises(TransitionNotAllowed) as refused:
-        run(app, stakeholder.id, action, admin.id, "because")
+        run(app, stakeholder.id, action, admin_user.id, "because")
     assert refused.value.status == 409
     with app.app_context():
         assert db.session.get(Stakeholder, stakeholder.id).status == source
@@ -85,65 +79,65 @@ def test_every_other_move_is_refused_with_409(app, make_stakeholder, admin, memb
 @pytest.mark.parametrize("action", sorted(NEEDS_COMMENT))
 @pytest.mark.parametrize("comment", ["", "   "])
 def test_reject_and_request_changes_need_a_comment(
-    app, make_stakeholder, admin, member, action, comment
+    app, stakeholder_in, admin_user, action, comment
 ):
-    stakeholder = stakeholder_in(app, make_stakeholder, member, Status.SUBMITTED)
+    stakeholder = stakeholder_in(Status.SUBMITTED)
     with pytest.raises(CommentRequired):
-        run(app, stakeholder.id, action, admin.id, comment)
+        run(app, stakeholder.id, action, admin_user.id, comment)
     with app.app_context():
         assert db.session.get(Stakeholder, stakeholder.id).status == Status.SUBMITTED
 
 
 @pytest.mark.parametrize("role", [Role.COMMUNITY, Role.OFFICER])
-def test_only_admins_decide(app, make_stakeholder, make_user, member, role):
-    stakeholder = stakeholder_in(app, make_stakeholder, member, Status.SUBMITTED)
+def test_only_admins_decide(app, stakeholder_in, make_user, role):
+    stakeholder = stakeholder_in(Status.SUBMITTED)
     with pytest.raises(NotPermitted):
         run(app, stakeholder.id, Action.APPROVE, make_user(role).id)
 
 
-def test_a_non_member_cannot_submit(app, make_stakeholder, make_user, member):
-    stakeholder = stakeholder_in(app, make_stakeholder, member, Status.DRAFT)
+def test_a_non_member_cannot_submit(app, stakeholder_in, make_user):
+    stakeholder = stakeholder_in(Status.DRAFT)
     with pytest.raises(NotPermitted):
         run(app, stakeholder.id, Action.SUBMIT, make_user(Role.COMMUNITY).id)
 
 
-def test_unknown_action_is_refused(app, make_stakeholder, admin, member):
-    stakeholder = stakeholder_in(app, make_stakeholder, member, Status.SUBMITTED)
+def test_unknown_action_is_refused(app, stakeholder_in, admin_user):
+    stakeholder = stakeholder_in(Status.SUBMITTED)
     with pytest.raises(TransitionNotAllowed):
-        run(app, stakeholder.id, "publish", admin.id)
+        run(app, stakeholder.id, "publish", admin_user.id)
 
 
-def test_a_transition_writes_review_and_audit_together(app, make_stakeholder, admin, member):
-    stakeholder = stakeholder_in(app, make_stakeholder, member, Status.SUBMITTED)
-    run(app, stakeholder.id, Action.REQUEST_CHANGES, admin.id, "Add the city.")
+def test_a_transition_writes_review_and_audit_together(app, stakeholder_in, admin_user):
+    stakeholder = stakeholder_in(Status.SUBMITTED)
+    run(app, stakeholder.id, Action.REQUEST_CHANGES, admin_user.id, "Add the city.")
     with app.app_context():
         review = db.session.scalar(select(Review))
         event = db.session.scalar(select(AuditEvent))
         assert (review.entry_type, review.entry_id) == ("stakeholder", stakeholder.id)
         assert (review.from_status, review.to_status) == ("submitted", "changes_requested")
-        assert (review.reviewer_id, review.comment) == (admin.id, "Add the city.")
+        assert (review.reviewer_id, review.comment) == (admin_user.id, "Add the city.")
         assert event.action == "stakeholder.request_changes"
-        assert event.actor_id == admin.id
+        assert event.actor_id == admin_user.id
         assert event.before == {"status": "submitted"}
         assert event.after == {"status": "changes_requested", "comment": "Add the city."}
         assert event.request_id
 
 
-def test_approval_stamps_approved_at(app, make_stakeholder, admin, member):
-    stakeholder = stakeholder_in(app, make_stakeholder, member, Status.SUBMITTED)
-    run(app, stakeholder.id, Action.APPROVE, admin.id)
+def test_approval_stamps_approved_at(app, stakeholder_in, admin_user):
+    stakeholder = stakeholder_in(Status.SUBMITTED)
+    run(app, stakeholder.id, Action.APPROVE, admin_user.id)
     with app.app_context():
         assert db.session.get(Stakeholder, stakeholder.id).approved_at is not None
 
 
-def test_history_and_submitter(app, make_stakeholder, admin, member):
-    stakeholder = stakeholder_in(app, make_stakeholder, member, Status.DRAFT)
-    run(app, stakeholder.id, Action.SUBMIT, member.id)
-    run(app, stakeholder.id, Action.REQUEST_CHANGES, admin.id, "More detail.")
+def test_history_and_submitter(app, stakeholder_in, admin_user, member_user):
+    stakeholder = stakeholder_in(Status.DRAFT)
+    run(app, stakeholder.id, Action.SUBMIT, member_user.id)
+    run(app, stakeholder.id, Action.REQUEST_CHANGES, admin_user.id, "More detail.")
     with app.app_context():
         entry = db.session.get(Stakeholder, stakeholder.id)
         assert [r.to_status for r in history(entry)] == ["changes_requested", "submitted"]
-        assert submitter(entry).id == member.id
+        assert submitter(entry).id == member_user.id
 
 
 @pytest.mark.parametrize(
@@ -167,10 +161,12 @@ def test_history_and_submitter(app, make_stakeholder, admin, member):
     ],
 )
 def test_allowed_actions_for_buttons(
-    app, make_stakeholder, make_user, member, who, status, expected
+    app, stakeholder_in, make_user, member_user, who, status, expected
 ):
-    stakeholder = stakeholder_in(app, make_stakeholder, member, status)
-    user_id = {"member": member.id, "admin": make_user(Role.ADMIN).id}.get(who) or make_user().id
+    stakeholder = stakeholder_in(status)
+    user_id = {"member": member_user.id, "admin": make_user(Role.ADMIN).id}.get(
+        who
+    ) or make_user().id
     with app.test_request_context():
         entry = db.session.get(Stakeholder, stakeholder.id)
         assert set(allowed_actions(db.session.get(User, user_id), entry)) == expected
