@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, has_request_context
-from flask_login import current_user
 
 from registry.extensions import db
 from registry.models import AuditEvent, User
@@ -14,13 +13,16 @@ from registry.models import AuditEvent, User
 def record(
     action: str,
     entry: Any,
+    *,
+    actor: User | None,
     before: dict | None = None,
     after: dict | None = None,
-    actor: User | None = None,
 ) -> AuditEvent:
-    """Add an audit row for ``entry``; the caller's single commit makes both durable."""
-    if actor is None and has_request_context() and current_user.is_authenticated:
-        actor = current_user._get_current_object()
+    """Add an audit row for ``entry``; the caller's single commit makes both durable.
+
+    ``actor`` is who did it, always named by the caller (``None`` for the system itself, e.g.
+    the demo seed): a service called from the API or the CLI has no logged-in user to guess.
+    """
     if entry.id is None:
         db.session.flush()  # the entry needs its id before the trail can point at it
     event = AuditEvent(

@@ -84,7 +84,9 @@ def _stakeholders() -> tuple[dict[str, Stakeholder], int]:
             is_demo=True,
         )
         db.session.add(stakeholder)
-        audit.record("stakeholder.created", stakeholder, after={"name": stakeholder.name})
+        audit.record(
+            "stakeholder.created", stakeholder, after={"name": stakeholder.name}, actor=None
+        )
         existing[stakeholder.name] = stakeholder
         added += 1
     return existing, added
@@ -97,7 +99,9 @@ def _accounts(community_org: Stakeholder) -> int:
         if user is None:
             user = User(email=email, name=name, role=role, password_hash=hash_password(password))
             db.session.add(user)
-            audit.record("user.registered", user, after={"email": email, "role": role.value})
+            audit.record(
+                "user.registered", user, after={"email": email, "role": role.value}, actor=None
+            )
             added += 1
         if role == Role.COMMUNITY and not any(
             m.stakeholder_id == community_org.id for m in user.memberships

@@ -146,6 +146,7 @@ class EntryType:
     load_options: Callable[[], tuple] = lambda: ()  # loader options for what summary reads
     owner: Callable[[Any], Any] = lambda obj: None  # the stakeholder whose members act for it
     title: Callable[[Any], str] = lambda obj: getattr(obj, "name", None) or obj.title
+    aside: Callable[[Any], str] = lambda obj: ""  # shown after the title in lists (an acronym)
     fields: tuple[FieldSpec, ...] = ()
     reviewed: bool = True
     # Domain checks before an approved change is applied (raise a refusal to stop it).

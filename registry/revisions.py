@@ -8,6 +8,7 @@ revision waits for an administrator.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,14 +16,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from registry import audit, entries, notifications
+from registry import audit, entries, notifications, workflow
 from registry.commit import Refused
 from registry.entries import EntryType, FieldKind, FieldSpec
 from registry.extensions import db
 from registry.models import Revision, RevisionStatus, Status, User
 from registry.models._base import utcnow
 from registry.permissions import can
-from registry.workflow import STATUS_LABELS, CommentRequired, TransitionNotAllowed, record_review
+from registry.workflow import record_review
 
 
 class EditConflict(Refused):
@@ -257,38 +258,69 @@ def diff(revision: Revision, entry: Any = None) -> list[FieldChange]:
     return changes(entries.of(entry), snapshot(entry), revision.data)
 
 
-def decide(revision: Revision, approve: bool, actor: User, comment: str = "") -> None:
-    """Approve (apply) or reject a pending revision; Review and AuditEvent in this transaction."""
-    if revision.status != RevisionStatus.PENDING:
-        raise TransitionNotAllowed(str(_l("This change has already been decided.")))
-    comment = (comment or "").strip()
-    if not approve and not comment:
-        raise CommentRequired(str(_l("Say why: a comment is required to reject a change.")))
-    entry = entry_of(revision)
-    entry_type = entries.of(entry)
-    found = diff(revision, entry)
-    if approve:
-        if entry.status != Status.APPROVED:
-            raise TransitionNotAllowed(
-                str(
-                    _l(
-                        "The entry is no longer approved (it is “%(state)s”): reject this "
-                        "change instead.",
-                        state=STATUS_LABELS[entry.status],
+class RevisionMachine(workflow.Machine):
+    """A pending revision is approved (applied to its entry) or rejected with a reason."""
+
+    rules: Mapping[str, workflow.Rule] = {
+        "approve": workflow.Rule(
+            frozenset({RevisionStatus.PENDING}), RevisionStatus.APPROVED, "decide"
+        ),
+        "reject": workflow.Rule(
+            frozenset({RevisionStatus.PENDING}), RevisionStatus.REJECTED, "decide", True
+        ),
+    }
+    labels: Mapping[str, Any] = {
+        "approve": _l("approve a change"),
+        "reject": _l("reject a change"),
+    }
+
+    def entry(self, subject: Revision) -> Any:
+        return entry_of(subject)
+
+    def state(self, subject: Revision) -> RevisionStatus:
+        return RevisionStatus(subject.status)
+
+    def refusal(self, subject: Revision, source: Any, action: str) -> str:
+        return str(_l("This change has already been decided."))
+
+    def effects(self, subject: Revision, action: str, rule: workflow.Rule, actor, comment):
+        entry = self.entry(subject)
+        found = diff(subject, entry)
+        if action == "approve":
+            if entry.status != Status.APPROVED:
+                raise workflow.TransitionNotAllowed(
+                    str(
+                        _l(
+                            "The entry is no longer approved (it is “%(state)s”): reject this "
+                            "change instead.",
+                            state=workflow.STATUS_LABELS[entry.status],
+                        )
                     )
                 )
-            )
-        entry_type.check_change(entry, revision.data)
-        apply(entry, revision.data)
-    revision.status = RevisionStatus.APPROVED if approve else RevisionStatus.REJECTED
-    revision.mark_decided(actor, comment)
-    outcome = "revision_approved" if approve else "revision_rejected"
-    record_review(entry_type.key, entry.id, "revision_pending", outcome, actor, comment)
-    audit.record(
-        f"{entry_type.key}.{outcome}",
-        entry,
-        before={c.field: c.before for c in found},
-        after={c.field: c.after for c in found} if approve else None,
-        actor=actor,
-    )
-    notifications.revision_decided(entry, revision.author, approve, comment)
+            entries.of(entry).check_change(entry, subject.data)
+            apply(entry, subject.data)
+        before = {c.field: c.before for c in found}
+        return before, ({c.field: c.after for c in found} if action == "approve" else None)
+
+    def set_state(self, subject: Revision, rule: workflow.Rule) -> None:
+        subject.status = rule.target
+
+    def review_states(self, source: Any, rule: workflow.Rule) -> tuple[str, str]:
+        # As an approved entry's history shows them: the change, not the entry, moved.
+        return f"revision_{source.value}", f"revision_{rule.target.value}"
+
+    def audit_action(self, subject: Revision, action: str, rule: workflow.Rule) -> str:
+        return f"{subject.entry_type}.revision_{rule.target.value}"
+
+    def notify(self, subject: Revision, action: str, actor: User, comment: str) -> None:
+        notifications.revision_decided(
+            self.entry(subject), subject.author, action == "approve", comment
+        )
+
+
+REVISION = workflow.register_machine(Revision, RevisionMachine())
+
+
+def decide(revision: Revision, approve: bool, actor: User, comment: str = "") -> None:
+    """Approve (apply) or reject a pending revision, through the one transition function."""
+    workflow.transition(revision, "approve" if approve else "reject", actor, comment)

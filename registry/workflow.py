@@ -1,30 +1,35 @@
-"""The review state machine every reviewable entry uses (DOMAIN.md, "Workflow of an entry").
-
-::
+"""The one transition function, and the rule table of a reviewable entry (DOMAIN.md,
+"Workflow of an entry")::
 
     draft ──submit──▶ submitted ──approve──▶ approved (public)
       ▲                   │  └──reject (reason)──▶ rejected
       └─request changes───┘
     approved ──withdraw──▶ withdrawn      any ──archive (admin)──▶ archived
 
-``transition`` checks that the move is allowed from the entry's state and by the actor, then
-writes the Review row and the AuditEvent in the caller's transaction, and queues the notices
-that go out once it commits. The caller commits once.
+Everything that is decided moves through ``transition`` by a rule table: an entry (here), a
+pending revision (``registry.revisions``), a request such as a membership claim
+(``registry.stakeholders.claims``). Each kind has a ``Machine``: its rules (source states,
+target, permission, comment required) and what a move does besides changing the state. The
+function checks the rule, the actor's permission and the comment, then writes the state, the
+Review row and the AuditEvent in the caller's transaction and queues the notices that go out
+once it commits. The caller commits once (``registry.commit.committing``).
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from registry import audit, entries, notifications
 from registry.commit import Refused
 from registry.extensions import db
-from registry.models import Review, Status, User
+from registry.models import Decided, Review, Status, User
 from registry.models._base import utcnow
 from registry.permissions import can
 
@@ -40,9 +45,9 @@ class Action(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Rule:
-    sources: frozenset[Status]
-    target: Status
-    permission: str  # the action whose rule the entry type names (``EntryType.permission``)
+    sources: frozenset[Any]  # states of the subject's own kind (Status, RevisionStatus, …)
+    target: Any
+    permission: str  # the action whose rule the entry's type names (``EntryType.permission``)
     needs_comment: bool = False
 
 
@@ -103,68 +108,125 @@ class NotPermitted(WorkflowError):
     status = 403
 
 
-def _permitted(user: Any, rule: Rule, entry: Any) -> bool:
+class Machine:
+    """How one kind of subject moves: its rule table, and what a move writes besides its
+    state. This one is the entry's; revisions and requests subclass it."""
+
+    rules: Mapping[str, Rule] = RULES
+    labels: Mapping[str, Any] = ACTION_LABELS  # an action as a message names it
+
+    def entry(self, subject: Any) -> Any:
+        """The entry the subject is about: its type names the permissions, its trail the
+        audit rows."""
+        return subject
+
+    def state(self, subject: Any) -> Any:
+        return Status(subject.status)
+
+    def refusal(self, subject: Any, source: Any, action: str) -> str:
+        return str(
+            _l(
+                "This entry is “%(state)s”: it cannot be %(action)s from there.",
+                state=STATUS_LABELS[source],
+                action=self.label(action),
+            )
+        )
+
+    def label(self, action: str) -> str:
+        return str(self.labels[action]).lower()
+
+    def effects(self, subject: Any, action: str, rule: Rule, actor: User, comment: str):
+        """What the move does besides its state, before the state changes; the audit row's
+        ``before`` and ``after``."""
+        source = self.state(subject)
+        return {"status": source.value}, {
+            "status": rule.target.value,
+            **({"comment": comment} if comment else {}),
+        }
+
+    def set_state(self, subject: Any, rule: Rule) -> None:
+        subject.status = rule.target
+        if rule.target == Status.APPROVED:
+            subject.approved_at = utcnow()
+
+    def review_states(self, source: Any, rule: Rule) -> tuple[str, str] | None:
+        """The from/to states its Review row records (None: it records none)."""
+        return source.value, rule.target.value
+
+    def audit_action(self, subject: Any, action: str, rule: Rule) -> str:
+        return f"{entries.key_of(self.entry(subject))}.{action}"
+
+    def notify(self, subject: Any, action: str, actor: User, comment: str) -> None:
+        notifications.transition_made(subject, action, actor, comment, lambda: submitter(subject))
+
+
+ENTRY = Machine()
+_MACHINES: dict[type, Machine] = {}
+
+
+def register_machine(model: type, machine: Machine) -> Machine:
+    """Let ``transition`` move rows of ``model`` (a revision, a request) by ``machine``."""
+    _MACHINES[model] = machine
+    return machine
+
+
+def machine_for(subject: Any) -> Machine:
+    """The subject's machine; a registered entry type moves by the entry's."""
+    return _MACHINES.get(type(subject), ENTRY)
+
+
+def _permitted(user: Any, machine: Machine, rule: Rule, subject: Any) -> bool:
+    entry = machine.entry(subject)
     return can(user, entries.of(entry).permission(rule.permission), entry)
 
 
-def allowed_actions(user: Any, entry: Any) -> list[Action]:
-    """The transitions ``user`` may make on ``entry`` now, for showing buttons."""
+def allowed_actions(user: Any, subject: Any) -> list[str]:
+    """The moves ``user`` may make on ``subject`` now, for showing buttons."""
+    machine = machine_for(subject)
+    source = machine.state(subject)
     return [
         action
-        for action, rule in RULES.items()
-        if entry.status in rule.sources and _permitted(user, rule, entry)
+        for action, rule in machine.rules.items()
+        if source in rule.sources and _permitted(user, machine, rule, subject)
     ]
 
 
-def allows(user: Any, entry: Any, action: Action | str) -> bool:
-    """Whether ``user`` may make ``action`` on ``entry`` now (a template's question)."""
-    return Action(action) in allowed_actions(user, entry)
+def allows(user: Any, subject: Any, action: str) -> bool:
+    """Whether ``user`` may make ``action`` on ``subject`` now (a template's question)."""
+    return str(action) in allowed_actions(user, subject)
 
 
-def transition(entry: Any, action: Action | str, actor: User, comment: str = "") -> Review:
-    """Move ``entry`` by ``action``; writes Review and AuditEvent, queues the notices."""
-    try:
-        action = Action(action)
-    except ValueError:
-        raise TransitionNotAllowed(str(_l("Unknown action."))) from None
-    rule = RULES[action]
-    kind = entries.key_of(entry)
-    source = Status(entry.status)
+def transition(subject: Any, action: str, actor: User, comment: str = "") -> Review | None:
+    """Move ``subject`` by ``action``: state, Review and AuditEvent written, notices queued."""
+    machine = machine_for(subject)
+    action = str(action)
+    rule = machine.rules.get(action)
+    if rule is None:
+        raise TransitionNotAllowed(str(_l("Unknown action.")))
+    source = machine.state(subject)
     if source not in rule.sources:
-        raise TransitionNotAllowed(
-            str(
-                _l(
-                    "This entry is “%(state)s”: it cannot be %(action)s from there.",
-                    state=STATUS_LABELS[source],
-                    action=str(ACTION_LABELS[action]).lower(),
-                )
-            )
-        )
-    if not _permitted(actor, rule, entry):
+        raise TransitionNotAllowed(machine.refusal(subject, source, action))
+    if not _permitted(actor, machine, rule, subject):
         raise NotPermitted(str(_l("You are not allowed to do this.")))
     comment = (comment or "").strip()
     if rule.needs_comment and not comment:
         raise CommentRequired(
-            str(
-                _l(
-                    "Say why: a comment is required to %(action)s.",
-                    action=str(ACTION_LABELS[action]).lower(),
-                )
-            )
+            str(_l("Say why: a comment is required to %(action)s.", action=machine.label(action)))
         )
 
-    entry.status = rule.target
-    if rule.target == Status.APPROVED:
-        entry.approved_at = utcnow()
-    review = record_review(kind, entry.id, source.value, rule.target.value, actor, comment)
+    entry = machine.entry(subject)
+    before, after = machine.effects(subject, action, rule, actor, comment)
+    machine.set_state(subject, rule)
+    if isinstance(subject, Decided):
+        subject.mark_decided(actor, comment)
+    review = None
+    states = machine.review_states(source, rule)
+    if states is not None:
+        review = record_review(entries.key_of(entry), entry.id, *states, actor, comment)
     audit.record(
-        f"{kind}.{action.value}",
-        entry,
-        before={"status": source.value},
-        after={"status": rule.target.value, **({"comment": comment} if comment else {})},
-        actor=actor,
+        machine.audit_action(subject, action, rule), entry, before=before, after=after, actor=actor
     )
-    notifications.transition_made(entry, action, actor, comment, lambda: submitter(entry))
+    machine.notify(subject, action, actor, comment)
     return review
 
 
@@ -185,8 +247,6 @@ def record_review(
 
 def history(entry: Any) -> list[Review]:
     """Every decision on ``entry``, newest first, reviewers loaded in the same query."""
-    from sqlalchemy.orm import joinedload
-
     stmt = (
         select(Review)
         .options(joinedload(Review.reviewer))

@@ -658,7 +658,7 @@ def test_add_membership_service_refuses(
     user = db.session.get(User, amina.id)
 
     with pytest.raises(services.AdminError, match=message):
-        services.add_membership(user, stakeholder_id)
+        services.add_membership(user, user, stakeholder_id)
 
     db.session.rollback()
     assert memberships_of(amina) == before

@@ -237,6 +237,17 @@ def test_queue_shows_who_asked_and_what_a_revision_changes(client, logged_in_adm
     assert "Changes: Name, Website." in html
 
 
+def test_queue_shows_a_new_organization_with_its_acronym_sector_and_place(
+    client, logged_in_admin, submitted
+):
+    stakeholder = submitted("Slum Dwellers International", acronym="SDI", city="Cape Town")
+
+    html = client.get("/review/").get_data(as_text=True)
+
+    assert f'href="/stakeholders/{stakeholder.id}">Slum Dwellers International</a> (SDI)' in html
+    assert "<p>Civil society organization or NGO · Cape Town</p>" in html
+
+
 def test_queue_query_count_does_not_grow_with_items(
     app, client, logged_in_admin, submitted, proposed, claimed
 ):

@@ -6,13 +6,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from registry import audit
+from registry.commit import Refused
 from registry.extensions import db
 from registry.models import Membership, Role, Stakeholder, User
 from registry.text import escape_like
 
 
-class AdminError(ValueError):
+class AdminError(Refused):
     """An administrative change that is not allowed; the message says why."""
+
+    status = 422
 
 
 def users_query(q: str = "", role: str = "", state: str = ""):
@@ -55,7 +58,7 @@ def change_role(actor: User, user: User, role: Role) -> bool:
         return False
     before = {"role": user.role.value}
     user.role = role
-    audit.record("user.role_changed", user, before=before, after={"role": role.value})
+    audit.record("user.role_changed", user, before=before, after={"role": role.value}, actor=actor)
     return True
 
 
@@ -71,11 +74,12 @@ def set_active(actor: User, user: User, active: bool) -> bool:
         user,
         before={"active": not active},
         after={"active": active},
+        actor=actor,
     )
     return True
 
 
-def add_membership(user: User, stakeholder_id: int) -> Membership:
+def add_membership(actor: User, user: User, stakeholder_id: int) -> Membership:
     stakeholder = db.session.get(Stakeholder, stakeholder_id)
     if stakeholder is None:
         raise AdminError(_("That organization is not in the registry."))
@@ -87,11 +91,12 @@ def add_membership(user: User, stakeholder_id: int) -> Membership:
         "user.membership_added",
         user,
         after={"stakeholder_id": stakeholder.id, "stakeholder": stakeholder.name},
+        actor=actor,
     )
     return membership
 
 
-def remove_membership(user: User, membership_id: int) -> None:
+def remove_membership(actor: User, user: User, membership_id: int) -> None:
     membership = next((m for m in user.memberships if m.id == membership_id), None)
     if membership is None:
         raise AdminError(_("This person is not a member of that organization."))
@@ -102,6 +107,7 @@ def remove_membership(user: User, membership_id: int) -> None:
             "stakeholder_id": membership.stakeholder_id,
             "stakeholder": membership.stakeholder.name,
         },
+        actor=actor,
     )
     user.memberships.remove(membership)
 

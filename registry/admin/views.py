@@ -12,6 +12,7 @@ from registry import entries
 from registry.admin import services
 from registry.admin.forms import ROLE_LABELS, ActiveForm, AddMembershipForm, RoleForm
 from registry.auth.services import safe_next
+from registry.commit import Refused, committing
 from registry.entries import EntryType
 from registry.extensions import db
 from registry.htmx import render, wants_fragment
@@ -20,6 +21,11 @@ from registry.pagination import paginate
 from registry.permissions import requires
 
 bp = Blueprint("admin", __name__)
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
 
 # Accounts are not reviewed, but the audit log links the events about one to its page.
 entries.register(
@@ -103,11 +109,10 @@ def update_role(user_id: int):
         db.session.rollback()
         return _after_change(user, None, _("Choose one of the listed roles."), 422)
     try:
-        changed = services.change_role(current_user, user, Role(form.role.data))
-    except services.AdminError as exc:
-        db.session.rollback()
-        return _after_change(user, None, str(exc), 422)
-    db.session.commit()
+        with committing():
+            changed = services.change_role(_actor(), user, Role(form.role.data))
+    except Refused as refusal:
+        return _after_change(_load_user(user_id), None, refusal.message, refusal.status)
     message = (
         _("%(name)s is now: %(role)s.", name=user.name, role=ROLE_LABELS[user.role])
         if changed
@@ -125,11 +130,10 @@ def update_active(user_id: int):
     if not form.validate():
         return _after_change(user, None, _("Choose whether the account is active."), 422)
     try:
-        changed = services.set_active(current_user, user, form.active.data == "1")
-    except services.AdminError as exc:
-        db.session.rollback()
-        return _after_change(user, None, str(exc), 422)
-    db.session.commit()
+        with committing():
+            changed = services.set_active(_actor(), user, form.active.data == "1")
+    except Refused as refusal:
+        return _after_change(_load_user(user_id), None, refusal.message, refusal.status)
     message = None
     if changed:
         message = (
@@ -177,12 +181,11 @@ def add_membership(user_id: int):
     if not form.validate():
         return _render_user(user, q=q, add_form=form, status=422)
     try:
-        membership = services.add_membership(user, form.stakeholder_id.data)
-    except services.AdminError as exc:
-        db.session.rollback()
-        form.stakeholder_id.errors = [str(exc)]
-        return _render_user(user, q=q, add_form=form, status=422)
-    db.session.commit()
+        with committing():
+            membership = services.add_membership(_actor(), user, form.stakeholder_id.data)
+    except Refused as refusal:
+        form.stakeholder_id.errors = [refusal.message]
+        return _render_user(_load_user(user_id), q=q, add_form=form, status=refusal.status)
     flash(
         _(
             "%(name)s can now act for %(org)s.",
@@ -200,11 +203,10 @@ def remove_membership(user_id: int, membership_id: int):
     """Stop an account acting for an organization."""
     user = _load_user(user_id)
     try:
-        services.remove_membership(user, membership_id)
-    except services.AdminError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        with committing():
+            services.remove_membership(_actor(), user, membership_id)
+    except Refused as refusal:
+        flash(refusal.message, "error")
     else:
-        db.session.commit()
         flash(_("The membership was removed."), "success")
     return redirect(url_for("admin.user_detail", user_id=user.id), 303)

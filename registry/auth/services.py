@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry import audit
+from registry.commit import Refused
 from registry.extensions import db
 from registry.htmx import wants_fragment
 from registry.models import Role, User, normalize_email
@@ -16,8 +17,10 @@ from registry.models._base import utcnow
 from registry.passwords import burn_time, hash_password, needs_rehash, verify_password
 
 
-class EmailTaken(ValueError):
+class EmailTaken(Refused):
     """An account with this email already exists."""
+
+    status = 422
 
 
 def load_user(user_id: str) -> User | None:

@@ -15,7 +15,8 @@ from registry.auth.services import (
     register_user,
     safe_next,
 )
-from registry.extensions import db, limiter
+from registry.commit import Taken, committing
+from registry.extensions import limiter
 from registry.htmx import render
 from registry.permissions import requires
 
@@ -36,11 +37,11 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = register_user(form.name.data, form.email.data, form.password.data)
-        except EmailTaken:
+            with committing():
+                user = register_user(form.name.data, form.email.data, form.password.data)
+        except (EmailTaken, Taken):  # Taken: the same address registered a moment ago
             form.email.errors.append(_("An account with this email address already exists"))
         else:
-            db.session.commit()
             login_user(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
             return redirect(url_for("main.index"), 303)
@@ -66,8 +67,8 @@ def login():
         elif not user.active:
             error = _("This account has been deactivated. Ask an administrator to restore it.")
         else:
-            record_login(user)
-            db.session.commit()
+            with committing():
+                record_login(user)
             login_user(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
             return redirect(safe_next(form.next.data) or url_for("main.index"), 303)
@@ -79,8 +80,9 @@ def login():
 @requires("account.logout")
 def logout():
     """End the session (a POST: logging out is a side effect)."""
-    audit.record("user.logged_out", current_user._get_current_object())
-    db.session.commit()
+    user = current_user._get_current_object()
+    with committing():
+        audit.record("user.logged_out", user, actor=user)
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"), 303)

@@ -3,9 +3,10 @@
 A source is one kind of thing that waits: the submitted entries of each reviewed entry type
 (made here from ``registry.entries``), pending revisions of any entry, and each request type
 that registers itself (a membership claim, a request to join an initiative). A source says
-which rows wait and since when (a statement), how to load them, which decisions it offers
-and how to make one. The queue pages over the union of the sources in SQL; each source loads
-its page rows in a constant number of queries.
+which rows wait and since when, how to load them and which decisions it offers; a decision
+is a move of ``workflow.transition`` by the subject's own rule table. The queue pages over
+the union of the sources in SQL; each source loads its page rows in a constant number of
+queries.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, cast, func, literal, select, union_all
@@ -59,6 +61,10 @@ class QueueItem:
         return entries.title(self.entry)
 
     @property
+    def aside(self) -> str:
+        return entries.of(self.entry).aside(self.entry)
+
+    @property
     def url(self) -> str:
         return entries.of(self.entry).path(self.entry.id)
 
@@ -92,10 +98,11 @@ class QueueSource:
     asked: Any  # "Submitted by"
     hint: Any  # when a comment is required
     choices: tuple[Choice, ...]
-    waiting: Callable[[], Select]  # rows (key "<key>:<id>", since) that wait
+    model: type  # the table its rows are in
+    pending: Callable[[], list]  # the conditions of a row that waits
+    since: Callable[[], Any]  # the column saying since when a row waits
     load: Callable[[list[int]], list[QueueItem]]  # items by id, any state
     is_pending: Callable[[Any], bool]
-    decide: Callable[[Any, str, User, str], None]  # subject, choice, actor, comment
     details: Callable[[QueueItem], list[str]] = lambda item: []
     quote: Callable[[QueueItem], str] = lambda item: ""
     link: Callable[[QueueItem], tuple[str, str] | None] = lambda item: None
@@ -105,6 +112,15 @@ class QueueSource:
 
     def choice(self, value: str) -> Choice | None:
         return next((c for c in self.choices if c.value == value), None)
+
+    def waiting(self) -> Select:
+        """Rows (key "<key>:<id>", since) of what waits, for the queue's one statement."""
+        key = item_key(self.key, self.model.id)
+        return select(key, self.since().label("since")).where(*self.pending())
+
+    def count(self):
+        """How many wait: the pending conditions alone, not the "since" of every row."""
+        return select(func.count()).select_from(self.model).where(*self.pending())
 
 
 _REQUEST_SOURCES: dict[str, QueueSource] = {}
@@ -138,10 +154,7 @@ def item_key(key: str, id_column: Any):
 
 def waiting_count() -> int:
     """Everything waiting for an administrator, in one query (for the navigation)."""
-    counts = [
-        select(func.count()).select_from(source.waiting().subquery()).scalar_subquery()
-        for source in sources()
-    ]
+    counts = [source.count().scalar_subquery() for source in sources()]
     total = counts[0]
     for count in counts[1:]:
         total = total + count
@@ -217,12 +230,6 @@ def _decision_choices() -> tuple[Choice, ...]:
 def entry_source(entry_type: EntryType) -> QueueSource:
     model = entry_type.model
 
-    def waiting() -> Select:
-        since = func.coalesce(_latest_submit(entry_type, Review.created_at), model.updated_at)
-        return select(item_key(entry_type.key, model.id), since.label("since")).where(
-            model.status == Status.SUBMITTED
-        )
-
     def load(ids: list[int]) -> list[QueueItem]:
         stmt = (
             select(model, Review)
@@ -241,9 +248,6 @@ def entry_source(entry_type: EntryType) -> QueueSource:
             for entry, submit in db.session.execute(stmt).unique()
         ]
 
-    def decide(entry: Any, choice: str, actor: User, comment: str) -> None:
-        workflow.transition(entry, choice, actor, comment)
-
     def state(item: QueueItem) -> str:
         label = workflow.STATUS_LABELS[item.subject.status]
         return _("it is now “%(state)s”", state=label)
@@ -255,10 +259,13 @@ def entry_source(entry_type: EntryType) -> QueueSource:
         asked=_l("Submitted by"),
         hint=_l("Required to reject or to request changes."),
         choices=_decision_choices(),
-        waiting=waiting,
+        model=model,
+        pending=lambda: [model.status == Status.SUBMITTED],
+        since=lambda: func.coalesce(
+            _latest_submit(entry_type, Review.created_at), model.updated_at
+        ),
         load=load,
         is_pending=lambda entry: entry.status == Status.SUBMITTED,
-        decide=decide,
         details=lambda item: [line for line in [entry_type.summary(item.entry)] if line],
         state=state,
         order=10,
@@ -267,12 +274,6 @@ def entry_source(entry_type: EntryType) -> QueueSource:
 
 
 # --- pending revisions of any entry ---------------------------------------------------------
-
-
-def _revision_waiting() -> Select:
-    return select(item_key("revision", Revision.id), Revision.created_at.label("since")).where(
-        Revision.status == RevisionStatus.PENDING
-    )
 
 
 def _revision_load(ids: list[int]) -> list[QueueItem]:
@@ -287,10 +288,6 @@ def _revision_load(ids: list[int]) -> list[QueueItem]:
     ]
 
 
-def _revision_decide(revision: Revision, choice: str, actor: User, comment: str) -> None:
-    revisions.decide(revision, choice == "approve", actor, comment)
-
-
 def _revision_details(item: QueueItem) -> list[str]:
     fields = [change.label for change in revisions.diff(item.subject, item.entry)]
     if not fields:
@@ -299,8 +296,6 @@ def _revision_details(item: QueueItem) -> list[str]:
 
 
 def _revision_link(item: QueueItem) -> tuple[str, str]:
-    from flask import url_for
-
     return url_for("review.revision", revision_id=item.subject.id), _(
         "Compare with the public version"
     )
@@ -325,10 +320,11 @@ REVISIONS = QueueSource(
             outcome=_l("Change rejected by you. The public page is unchanged."),
         ),
     ),
-    waiting=_revision_waiting,
+    model=Revision,
+    pending=lambda: [Revision.status == RevisionStatus.PENDING],
+    since=lambda: Revision.created_at,
     load=_revision_load,
     is_pending=lambda revision: revision.status == RevisionStatus.PENDING,
-    decide=_revision_decide,
     details=_revision_details,
     link=_revision_link,
     order=20,

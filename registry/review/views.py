@@ -117,7 +117,7 @@ def decide(slug: str, subject_id: int):
     choice = source.choice(form.action.data)
     try:
         with committing():
-            source.decide(item.subject, choice.value, _actor(), comment)
+            transition(item.subject, choice.value, _actor(), comment)
     except Refused as refusal:
         return refused(refusal.message, refusal.status)
     return _answer(_item(source, subject_id), outcome=source.outcome(item, choice))

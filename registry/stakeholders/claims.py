@@ -4,61 +4,89 @@ declines with a reason. Operations flush and audit; the commit boundary commits 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, exists, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
-from registry import audit, notifications
+from registry import entries, notifications, workflow
 from registry.extensions import db
 from registry.models import ClaimStatus, Membership, MembershipClaim, User
 from registry.review import queue
 from registry.review.queue import Choice, QueueItem, QueueSource
-from registry.workflow import CommentRequired, TransitionNotAllowed
+
+
+class ClaimMachine(workflow.Machine):
+    """A membership claim is approved (the person becomes a member) or declined with a
+    reason. Its trail is the stakeholder's; it writes no Review row (the entry did not move)."""
+
+    rules: Mapping[str, workflow.Rule] = {
+        "approve": workflow.Rule(frozenset({ClaimStatus.PENDING}), ClaimStatus.APPROVED, "decide"),
+        "decline": workflow.Rule(
+            frozenset({ClaimStatus.PENDING}), ClaimStatus.DECLINED, "decide", True
+        ),
+    }
+    labels: Mapping[str, Any] = {
+        "approve": _l("approve a request"),
+        "decline": _l("decline a request"),
+    }
+
+    def entry(self, subject: MembershipClaim) -> Any:
+        return subject.stakeholder
+
+    def state(self, subject: MembershipClaim) -> ClaimStatus:
+        return ClaimStatus(subject.status)
+
+    def refusal(self, subject: MembershipClaim, source: Any, action: str) -> str:
+        return _("This request has already been decided.")
+
+    def effects(self, subject: MembershipClaim, action: str, rule: workflow.Rule, actor, comment):
+        created = False
+        if action == "approve":
+            already = db.session.scalar(
+                select(
+                    exists().where(
+                        Membership.user_id == subject.user_id,
+                        Membership.stakeholder_id == subject.stakeholder_id,
+                    )
+                )
+            )
+            if not already:
+                db.session.add(
+                    Membership(user_id=subject.user_id, stakeholder_id=subject.stakeholder_id)
+                )
+                created = True
+        after = {
+            "claim": rule.target.value,
+            "claim_id": subject.id,
+            "user_id": subject.user_id,
+            **({"membership_created": True} if created else {}),
+            **({"comment": comment} if comment else {}),
+        }
+        return {"claim": ClaimStatus.PENDING.value}, after
+
+    def set_state(self, subject: MembershipClaim, rule: workflow.Rule) -> None:
+        subject.status = rule.target
+
+    def review_states(self, source: Any, rule: workflow.Rule) -> None:
+        return None
+
+    def audit_action(self, subject: MembershipClaim, action: str, rule: workflow.Rule) -> str:
+        return f"{entries.key_of(subject.stakeholder)}.claim_{rule.target.value}"
+
+    def notify(self, subject: MembershipClaim, action: str, actor: User, comment: str) -> None:
+        notifications.claim_decided(subject.stakeholder, subject.user, action == "approve", comment)
+
+
+CLAIM = workflow.register_machine(MembershipClaim, ClaimMachine())
 
 
 def decide_claim(claim: MembershipClaim, approve: bool, actor: User, comment: str = "") -> None:
     """Approve (the user becomes a member) or decline a request to act for a stakeholder."""
-    if claim.status != ClaimStatus.PENDING:
-        raise TransitionNotAllowed(_("This request has already been decided."))
-    comment = (comment or "").strip()
-    if not approve and not comment:
-        raise CommentRequired(_("Say why: a comment is required to decline a request."))
-    created = False
-    if approve:
-        already = db.session.scalar(
-            select(
-                exists().where(
-                    Membership.user_id == claim.user_id,
-                    Membership.stakeholder_id == claim.stakeholder_id,
-                )
-            )
-        )
-        if not already:
-            db.session.add(Membership(user_id=claim.user_id, stakeholder_id=claim.stakeholder_id))
-            created = True
-    claim.status = ClaimStatus.APPROVED if approve else ClaimStatus.DECLINED
-    claim.mark_decided(actor, comment)
-    audit.record(
-        "stakeholder.claim_approved" if approve else "stakeholder.claim_declined",
-        claim.stakeholder,
-        before={"claim": ClaimStatus.PENDING.value},
-        after={
-            "claim": claim.status.value,
-            "claim_id": claim.id,
-            "user_id": claim.user_id,
-            **({"membership_created": True} if created else {}),
-            **({"comment": comment} if comment else {}),
-        },
-        actor=actor,
-    )
-    notifications.claim_decided(claim.stakeholder, claim.user, approve, comment)
-
-
-def _waiting() -> Select:
-    return select(
-        queue.item_key("claim", MembershipClaim.id), MembershipClaim.created_at.label("since")
-    ).where(MembershipClaim.status == ClaimStatus.PENDING)
+    workflow.transition(claim, "approve" if approve else "decline", actor, comment)
 
 
 def _load(ids: list[int]) -> list[QueueItem]:
@@ -87,12 +115,11 @@ CLAIMS = queue.register(
         asked=_l("Asked by"),
         hint=_l("Required to decline."),
         choices=(Choice("approve", _l("Approve")), Choice("decline", _l("Decline"), "danger")),
-        waiting=_waiting,
+        model=MembershipClaim,
+        pending=lambda: [MembershipClaim.status == ClaimStatus.PENDING],
+        since=lambda: MembershipClaim.created_at,
         load=_load,
         is_pending=lambda claim: claim.status == ClaimStatus.PENDING,
-        decide=lambda claim, choice, actor, comment: decide_claim(
-            claim, choice == "approve", actor, comment
-        ),
         quote=lambda item: item.subject.message or "",
         outcome=_outcome,
         order=30,

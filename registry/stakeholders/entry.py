@@ -62,6 +62,7 @@ STAKEHOLDER = entries.register(
         summary=_summary,
         owner=lambda stakeholder: stakeholder,
         title=lambda stakeholder: stakeholder.name,
+        aside=lambda stakeholder: stakeholder.acronym or "",
         fields=FIELDS,
         check_change=_check_change,
     )
