@@ -10,7 +10,7 @@ SDG_DIR ?= ../shared/data/sdg
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := wsgi.py
 
-.PHONY: setup run db test test-sqlite test-postgres lint format messages clean
+.PHONY: setup run db test test-sqlite test-postgres coverage lint format messages clean
 
 setup: $(VENV)/.installed static/vendor/htmx.min.js
 
@@ -60,6 +60,15 @@ test-postgres: setup
 	else \
 		echo "!! SKIPPED: the PostgreSQL run (no server at $(TEST_DATABASE_URL))"; \
 	fi
+
+# Line and branch coverage of registry/ by both runs (SQLite with the browser tests, then
+# PostgreSQL), combined: some paths exist on one database only.
+coverage: setup
+	rm -f .coverage .coverage.*
+	env -u TEST_DATABASE_URL $(BIN)/python -m coverage run -p -m pytest -p no:cacheprovider -q
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m coverage run -p -m pytest -p no:cacheprovider -q -m "not browser"
+	$(BIN)/python -m coverage combine -q
+	$(BIN)/python -m coverage report
 
 lint:
 	$(BIN)/ruff check .

@@ -138,7 +138,7 @@ def _init_request_hooks(app: Flask) -> None:
 
 
 def _init_templates(app: Flask) -> None:
-    from registry.admin.forms import ROLE_LABELS
+    from registry.models import ROLE_LABELS
     from registry.permissions import can
     from registry.review.queue import waiting_count
     from registry.workflow import allows

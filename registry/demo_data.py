@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# Invented entries end with this suffix so nobody mistakes them for real organizations.
-DEMO_SUFFIX = " (demo)"
-
+# Invented entries' names end with " (demo)" so nobody mistakes them for real organizations.
 _DEMO_NOTE = "Invented demo entry, not a real organization."
 
 STAKEHOLDERS: list[dict[str, Any]] = [

@@ -149,7 +149,8 @@ class EntryType:
     aside: Callable[[Any], str] = lambda obj: ""  # shown after the title in lists (an acronym)
     fields: tuple[FieldSpec, ...] = ()
     reviewed: bool = True
-    # Domain checks before an approved change is applied (raise a refusal to stop it).
+    # The domain's own checks on changed values, before an edit is saved or proposed and
+    # before an approved change is applied (raise a refusal to stop it).
     check_change: Callable[[Any, dict[str, Any]], None] = lambda obj, data: None
     permissions: dict[str, str] = field(default_factory=dict)  # action -> its own rule
 

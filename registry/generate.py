@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from itertools import accumulate
 
-import pycountry
 from flask import current_app
 from sqlalchemy import Connection, func, insert, select, text
 
+from registry import countries
 from registry.extensions import db
 from registry.models import Scale, Stakeholder, Status
 from registry.models.stakeholders import stakeholder_constituency
@@ -167,7 +167,7 @@ def _pick(rng: random.Random, mapping: dict, k: int = 1) -> list:
 @cache
 def _countries() -> tuple[tuple[str | None, ...], list[float]]:
     """Country codes and cumulative weights: one country at 40%, the rest Zipf-like."""
-    others = sorted(c.alpha_2 for c in pycountry.countries if c.alpha_2 != DOMINANT_COUNTRY)
+    others = sorted(code for code in countries.names() if code != DOMINANT_COUNTRY)
     _random("registry-countries").shuffle(others)
     tail = _zipf(len(others), 0.7)
     scale = (1 - DOMINANT_SHARE - NO_COUNTRY_SHARE) / tail[-1]

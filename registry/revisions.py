@@ -206,9 +206,10 @@ def update(entry: Any, data: dict[str, Any], actor: User, token: str | None) -> 
     """Save an edit: applied now, or held as the pending revision (returned). ``token`` is
     the form's ``edit_token`` from when it was loaded."""
     check_version(entry, actor, token)
+    entry_type = entries.of(entry)
+    entry_type.check_change(entry, data)  # the domain's own rules, e.g. a taken identifier
     if needs_review(entry, actor):
         return propose(entry, data, actor)
-    entry_type = entries.of(entry)
     found = changes(entry_type, snapshot(entry), data)
     if not found:
         return None

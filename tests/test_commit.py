@@ -40,6 +40,7 @@ def test_a_write_that_succeeds_is_committed_once(app_ctx):
         pytest.param(CommentRequired("Say why."), 422, id="workflow"),
         pytest.param(MergeError("Not these two."), 422, id="domain"),
         pytest.param(Refused("No."), 409, id="plain"),
+        pytest.param(Refused("Too late.", status=410), 410, id="own-status"),
     ],
 )
 def test_a_domain_refusal_writes_nothing_and_keeps_its_status(app_ctx, refusal, status):

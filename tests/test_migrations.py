@@ -8,6 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, make_url, select, text
+from sqlalchemy.exc import IntegrityError
 
 from registry import create_app
 from registry.extensions import db
@@ -129,4 +130,39 @@ def test_stakeholder_revisions_move_to_the_generic_table_and_back(scratch_app):
             {"stakeholder_revision.stakeholder_id": {"moved": [41]}},
             '{"stakeholder_revision.stakeholder_id": {"moved": [41]}}',
         )
+        db.session.remove()
+
+
+def test_identifier_keys_are_filled_and_unique_whatever_the_case(scratch_app):
+    with scratch_app.app_context():
+        upgrade(revision="b1de81e39e51")
+        db.session.execute(
+            text(
+                "INSERT INTO sector (code, name, position, version) "
+                "VALUES ('civil_society', 'Civil society', 1, '2026-01-01')"
+            )
+        )
+        for number, identifier in [(1, "XM-DAC-41120"), (2, None)]:
+            db.session.execute(
+                text(
+                    "INSERT INTO stakeholder (id, name, sector_code, scale, description, "
+                    "status, is_demo, created_at, updated_at, version, org_identifier) VALUES "
+                    "(:id, :name, 'civil_society', 'local', '', 'approved', false, "
+                    "'2026-11-01T00:00:00+00:00', '2026-11-01T00:00:00+00:00', 1, :identifier)"
+                ),
+                {"id": number, "name": f"S{number}", "identifier": identifier},
+            )
+        db.session.commit()
+
+        upgrade()
+
+        assert _rows("SELECT id, org_identifier_key FROM stakeholder ORDER BY id") == [
+            (1, "xm-dac-41120"),
+            (2, None),
+        ]
+        with pytest.raises(IntegrityError):
+            db.session.execute(
+                text("UPDATE stakeholder SET org_identifier_key = 'xm-dac-41120' WHERE id = 2")
+            )
+        db.session.rollback()
         db.session.remove()

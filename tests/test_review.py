@@ -750,3 +750,9 @@ def test_the_archive_control_is_on_the_entry_page_for_admins(
     client, _user = as_role(role)
     html = client.get(f"/stakeholders/{stakeholder.id}").get_data(as_text=True)
     assert (f"/review/stakeholders/{stakeholder.id}/archive" in html) is shown
+
+
+def test_a_decision_for_an_unknown_kind_of_thing_is_not_found(client, logged_in_admin):
+    response = client.post("/review/widgets/1", data={"action": "approve"})
+
+    assert response.status_code == 404

@@ -207,7 +207,7 @@ def test_postgres_uses_the_trigram_operator(app, add):
 def test_a_slow_look_up_is_dropped_not_waited_for(app):
     from sqlalchemy import func, literal, select
 
-    from registry.stakeholders.similar import within_time
+    from registry.database import within_time
 
     with app.app_context():
         assert within_time(select(func.pg_sleep(1)), timeout_ms=50) == []

@@ -27,6 +27,7 @@ from registry.models import (
     Status,
     User,
 )
+from registry.stakeholders import services
 from tests.conftest import log_in
 
 HTMX = {"HX-Request": "true"}
@@ -663,6 +664,42 @@ def test_edit_to_an_identifier_another_entry_has_is_refused(
     )
 
     assert response.status_code == 422
+    assert fetch(Stakeholder, draft.id).org_identifier is None
+
+
+def test_an_identifier_taken_between_check_and_commit_is_refused_on_create(
+    app, client, member_user, make_stakeholder, monkeypatch
+):
+    """The database's unique key is the last guard: a race the service's check cannot see
+    is still a 422 with the form, and nothing is written."""
+    make_stakeholder(name="Existing Body", org_identifier="KE-RCO-12345")
+    monkeypatch.setattr(services, "check_identifier_free", lambda *args: None)
+    log_in(client, member_user)
+
+    response = client.post(
+        "/stakeholders/new", data=form_data(org_identifier="ke-rco-12345", not_listed="y")
+    )
+
+    assert response.status_code == 422
+    assert "Another organization in the registry already has this identifier" in text(response)
+    assert count(app, Stakeholder) == 1
+
+
+def test_an_identifier_taken_between_check_and_commit_is_refused_on_edit(
+    client, member_user, draft, make_stakeholder, fetch, monkeypatch
+):
+    make_stakeholder(name="Holder", org_identifier="KE-RCO-1")
+    monkeypatch.setattr(services, "check_identifier_free", lambda *args: None)
+    log_in(client, member_user)
+    version = version_in(text(client.get(f"/stakeholders/{draft.id}/edit")))
+
+    response = client.post(
+        f"/stakeholders/{draft.id}/edit",
+        data=edit_data(draft, version, org_identifier="ke-rco-1"),
+    )
+
+    assert response.status_code == 422
+    assert "Another organization in the registry already has this identifier" in text(response)
     assert fetch(Stakeholder, draft.id).org_identifier is None
 
 

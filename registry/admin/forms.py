@@ -7,13 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from registry.ids import MAX_ID
-from registry.models import Role
-
-ROLE_LABELS = {
-    Role.COMMUNITY: _l("Community"),
-    Role.OFFICER: _l("Partnership officer"),
-    Role.ADMIN: _l("Administrator"),
-}
+from registry.models import ROLE_LABELS
 
 
 class RoleForm(FlaskForm):

@@ -10,13 +10,13 @@ from wtforms.fields.choices import SelectChoice
 
 from registry import entries
 from registry.admin import services
-from registry.admin.forms import ROLE_LABELS, ActiveForm, AddMembershipForm, RoleForm
+from registry.admin.forms import ActiveForm, AddMembershipForm, RoleForm
 from registry.auth.services import safe_next
 from registry.commit import Refused, committing
 from registry.entries import EntryType
 from registry.extensions import db
 from registry.htmx import render, wants_fragment
-from registry.models import Role, User
+from registry.models import ROLE_LABELS, Role, User
 from registry.pagination import paginate
 from registry.permissions import requires
 

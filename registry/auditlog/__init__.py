@@ -2,6 +2,6 @@
 
 from flask import Blueprint
 
-bp = Blueprint("auditlog", __name__, url_prefix="/admin/audit")
+bp = Blueprint("auditlog", __name__)  # mounted at /admin/audit by create_app
 
 from registry.auditlog import views  # noqa: E402, F401 - routes register on bp

@@ -1,21 +1,23 @@
 """All models, imported here so Alembic and ``db.create_all`` see every table."""
 
-from registry.models.accounts import Membership, Role, User, normalize_email
+from registry.models.accounts import ROLE_LABELS, Membership, Role, User, normalize_email
 from registry.models.audit import AuditEvent
 from registry.models.frameworks import Framework, FrameworkItem, FrameworkItemText
-from registry.models.reviews import Decided, Review, Revision, RevisionStatus
+from registry.models.reviews import Decided, Review, Revision, RevisionStatus, Status
 from registry.models.stakeholders import (
+    SCALE_LABELS,
     ClaimStatus,
     Contact,
     MembershipClaim,
     Merge,
     Scale,
     Stakeholder,
-    Status,
 )
 from registry.models.taxonomy import Constituency, GapGroup, GapMapping, Sector
 
 __all__ = [
+    "ROLE_LABELS",
+    "SCALE_LABELS",
     "AuditEvent",
     "ClaimStatus",
     "Constituency",

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
@@ -32,6 +33,13 @@ class Role(enum.StrEnum):
     COMMUNITY = "community"
     OFFICER = "officer"
     ADMIN = "admin"
+
+
+ROLE_LABELS = {
+    Role.COMMUNITY: _l("Community"),
+    Role.OFFICER: _l("Partnership officer"),
+    Role.ADMIN: _l("Administrator"),
+}
 
 
 class User(UserMixin, db.Model):

@@ -1,17 +1,29 @@
-"""Decisions: a Review row per move of an entry, pending revisions of approved entries, and
-the columns every decided request shares."""
+"""Decisions: the states of a reviewed entry, a Review row per move of an entry, pending
+revisions of approved entries, and the columns every decided request shares."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from registry.extensions import db
-from registry.models._base import created_at_column, utcnow
+from registry.models._base import created_at_column, one_pending, utcnow
 from registry.models.accounts import User
+
+
+class Status(enum.StrEnum):
+    """States of a reviewable entry (DOMAIN.md, "Workflow of an entry")."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    ARCHIVED = "archived"
 
 
 class Review(db.Model):
@@ -63,14 +75,7 @@ class Revision(Decided, db.Model):
 
     __table_args__ = (
         Index("ix_revision_entry", "entry_type", "entry_id"),
-        Index(
-            "uq_revision_pending",
-            "entry_type",
-            "entry_id",
-            unique=True,
-            postgresql_where=text("status = 'pending'"),
-            sqlite_where=text("status = 'pending'"),
-        ),
+        one_pending("uq_revision_pending", "entry_type", "entry_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -18,29 +20,17 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from registry.extensions import db
-from registry.models._base import created_at_column, utcnow
-from registry.models.reviews import Decided
+from registry.models._base import created_at_column, one_pending, utcnow
+from registry.models.reviews import Decided, Status
+from registry.text import clean
 
 if TYPE_CHECKING:
     from registry.models.accounts import Membership, User
     from registry.models.taxonomy import Constituency, Sector
-
-
-class Status(enum.StrEnum):
-    """States of a reviewable entry (DOMAIN.md, "Workflow of an entry")."""
-
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    CHANGES_REQUESTED = "changes_requested"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-    ARCHIVED = "archived"
 
 
 class Scale(enum.StrEnum):
@@ -48,6 +38,36 @@ class Scale(enum.StrEnum):
     NATIONAL = "national"
     REGIONAL = "regional"
     GLOBAL = "global"
+
+
+SCALE_LABELS = {
+    Scale.LOCAL: _l("Local"),
+    Scale.NATIONAL: _l("National"),
+    Scale.REGIONAL: _l("Regional"),
+    Scale.GLOBAL: _l("Global"),
+}
+
+
+# org-id.guide: a list prefix (country or "XM"/"XI" code, then the list's code), then the
+# organization's id in that list, e.g. "XM-DAC-41120", "GB-CHC-1234567", "KE-RCO-12345".
+ORG_ID = re.compile(r"^([A-Za-z]{2}-[A-Za-z0-9]{2,})-([A-Za-z0-9][A-Za-z0-9._/:-]*)$")
+
+
+def normalize_org_identifier(value: str | None) -> str | None:
+    """Upper-case the list prefix and trim; the id keeps its case. None when empty."""
+    value = clean(value or "")
+    if not value:
+        return None
+    match = ORG_ID.match(value)
+    if not match:
+        return value
+    return f"{match.group(1).upper()}-{match.group(2)}"
+
+
+def org_identifier_key(value: str | None) -> str | None:
+    """The form identifiers are compared in: letter case never tells two organizations apart."""
+    value = normalize_org_identifier(value)
+    return value.lower() if value else None
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
@@ -106,7 +126,10 @@ class Stakeholder(db.Model):
     )
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # org-id.guide identifier, e.g. "XM-DAC-41120": scheme prefix, then the id in that scheme.
-    org_identifier: Mapped[str | None] = mapped_column(String(80), unique=True)
+    org_identifier: Mapped[str | None] = mapped_column(String(80))
+    # Kept by ``_normalize_identifier``: unique, so "xm-dac-41120" cannot join "XM-DAC-41120",
+    # and indexed, so the look-up for an identifier is one index probe.
+    org_identifier_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     # Set when an administrator merged this entry into another; its URL then redirects there.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholder.id"), index=True)
@@ -125,6 +148,14 @@ class Stakeholder(db.Model):
         back_populates="stakeholder", cascade="all, delete-orphan", order_by="Contact.id"
     )
     memberships: Mapped[list[Membership]] = relationship(back_populates="stakeholder")
+
+    @validates("org_identifier")
+    def _normalize_identifier(self, _key: str, value: str | None) -> str | None:
+        """Every way of setting an identifier (a form, an approved revision, an import)
+        stores it normalized, with its comparison key beside it."""
+        value = normalize_org_identifier(value)
+        self.org_identifier_key = org_identifier_key(value)
+        return value
 
     def __repr__(self) -> str:
         return f"<Stakeholder {self.id} {self.name!r} {self.status}>"
@@ -160,16 +191,7 @@ class ClaimStatus(enum.StrEnum):
 class MembershipClaim(Decided, db.Model):
     """A user asks to act for an organization already in the registry."""
 
-    __table_args__ = (
-        Index(
-            "uq_membership_claim_pending",
-            "user_id",
-            "stakeholder_id",
-            unique=True,
-            postgresql_where=text("status = 'pending'"),
-            sqlite_where=text("status = 'pending'"),
-        ),
-    )
+    __table_args__ = (one_pending("uq_membership_claim_pending", "user_id", "stakeholder_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)

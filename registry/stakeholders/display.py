@@ -6,9 +6,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from registry.models import Scale
-from registry.stakeholders.forms import SCALE_LABELS
-from registry.stakeholders.queries import country_name
+from registry import countries
+from registry.models import SCALE_LABELS, Scale
 from registry.taxonomy import CONSTITUENCIES, SECTORS
 
 _SECTOR_NAMES = dict(SECTORS)
@@ -28,7 +27,7 @@ def display(field: str, value: Any) -> str:
         )
         return ", ".join(_(_CONSTITUENCY_NAMES.get(code, str(code))) for code in codes)
     if field == "country":
-        return country_name(value)
+        return countries.name(value)
     if field == "scale":
         try:
             return str(SCALE_LABELS[Scale(value)])

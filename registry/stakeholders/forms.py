@@ -8,23 +8,19 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-import pycountry
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     Field,
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
@@ -37,18 +33,13 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from registry.models import Scale
+from registry import countries
+from registry.forms import IsoDateField, MultiCheckboxField, clean_text, one_line
+from registry.models import SCALE_LABELS, Scale
+from registry.models.stakeholders import ORG_ID, normalize_org_identifier
 from registry.taxonomy import CONSTITUENCIES, CONSTITUENCY_CODES, SECTOR_CODES, SECTORS
-from registry.text import clean
 
-SCALE_LABELS = {
-    Scale.LOCAL: _l("Local"),
-    Scale.NATIONAL: _l("National"),
-    Scale.REGIONAL: _l("Regional"),
-    Scale.GLOBAL: _l("Global"),
-}
 SCALE_HINTS = {
     Scale.LOCAL: _l("A city, district, neighbourhood or settlement"),
     Scale.NATIONAL: _l("One country"),
@@ -56,57 +47,16 @@ SCALE_HINTS = {
     Scale.GLOBAL: _l("Worldwide"),
 }
 
-# org-id.guide: a list prefix (country or "XM"/"XI" code, then the list's code), then the
-# organization's id in that list, e.g. "XM-DAC-41120", "GB-CHC-1234567", "KE-RCO-12345".
-ORG_ID = re.compile(r"^([A-Za-z]{2}-[A-Za-z0-9]{2,})-([A-Za-z0-9][A-Za-z0-9._/:-]*)$")
 PHONE = re.compile(r"^[0-9 +().-]*$")
 
 
-def clean_text(value: Any) -> Any:
-    """Trim, and drop NUL (PostgreSQL refuses it in text; it must not become a 500)."""
-    if isinstance(value, str):
-        return clean(value)
-    return value
-
-
-def one_line(value: Any) -> Any:
-    """For single-line fields (names, places): any run of white space, line breaks included,
-    becomes one space, so a name cannot smuggle a line into a page title or a mail header."""
-    value = clean_text(value)
-    if isinstance(value, str):
-        return " ".join(value.split())
-    return value
-
-
-def normalize_org_identifier(value: str | None) -> str | None:
-    """Upper-case the list prefix and trim; the id keeps its case. None when empty."""
-    value = clean_text(value or "")
-    if not value:
-        return None
-    match = ORG_ID.match(value)
-    if not match:
-        return value
-    return f"{match.group(1).upper()}-{match.group(2)}"
-
-
-@cache
-def _countries() -> list[tuple[str, str]]:
-    names = [(c.alpha_2, getattr(c, "common_name", c.name)) for c in pycountry.countries]
-    return sorted(names, key=lambda pair: pair[1])
-
-
-COUNTRY_CODES = frozenset(code for code, _name in _countries())
+COUNTRY_CODES = countries.codes()
 
 
 def latest_today() -> date:
     """Today's date where it is latest on Earth (UTC+14): a date someone gave today, in
     their own time zone, is never "in the future"."""
     return (datetime.now(UTC) + timedelta(hours=14)).date()
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _one_of(codes: frozenset[str], message: Any):
@@ -232,7 +182,7 @@ class StakeholderForm(FlaskForm):
             (code, _(name)) for code, name in SECTORS
         ]
         self.constituencies.choices = [(code, _(name)) for code, name in CONSTITUENCIES]
-        self.country.choices = [("", _("Not given")), *_countries()]
+        self.country.choices = [("", _("Not given")), *countries.by_name()]
         self.scale.choices = [(s.value, SCALE_LABELS[s]) for s in Scale]
 
     def data_for_model(self) -> dict[str, Any]:
@@ -267,22 +217,6 @@ class StakeholderForm(FlaskForm):
             description=values.get("description"),
             **kwargs,
         )
-
-
-class IsoDateField(DateField):
-    """A year-month-day date; blank is "no answer" (for DataRequired), not a format error."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist or not " ".join(valuelist).strip():
-            self.data = None
-            return
-        valuelist = [" ".join(valuelist).strip()]
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(
-                _("Enter the date the person agreed as year-month-day, like 2026-03-27")
-            ) from None
 
 
 def _phone(form: FlaskForm, field: Field) -> None:
@@ -341,6 +275,7 @@ class ContactForm(FlaskForm):
     )
     consent_at = IsoDateField(
         _l("Date the person agreed to be listed"),
+        format_message=_l("Enter the date the person agreed as year-month-day, like 2026-03-27"),
         description=_l(
             "Staff can see these details; the public never can. Only add someone who agreed to "
             "it. For example 2026-03-27."

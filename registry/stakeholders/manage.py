@@ -108,40 +108,40 @@ def create():
     if request.method == "GET":
         return _render_form(form, mode="create")
     matches: list[Stakeholder] = []
-    if form.validate():
-        data = form.data_for_model()
-        owner = services.org_identifier_owner(data["org_identifier"])
-        if owner is not None:
-            form.org_identifier.errors.append(_org_id_error(owner))
-        else:
-            matches = similar_stakeholders(data["name"], org_identifier=data["org_identifier"])
-            if matches and not form.not_listed.data:
-                form.not_listed.errors.append(
-                    _(
-                        "Check the organizations that are already registered. If yours is "
-                        "one of them, ask to join it; if not, tick “None of these is my "
-                        "organization”"
-                    )
+    if not form.validate():
+        return _render_form(form, status=422, mode="create", matches=matches)
+    data = form.data_for_model()
+    try:
+        # A taken identifier is said before "did you mean …?": it names the entry for sure.
+        services.check_identifier_free(None, data["org_identifier"])
+        matches = similar_stakeholders(data["name"], org_identifier=data["org_identifier"])
+        if matches and not form.not_listed.data:
+            form.not_listed.errors.append(
+                _(
+                    "Check the organizations that are already registered. If yours is "
+                    "one of them, ask to join it; if not, tick “None of these is my "
+                    "organization”"
                 )
-            else:
-                try:
-                    with committing():
-                        stakeholder = services.create_stakeholder(data, _me())
-                except Taken:  # someone took the identifier a moment ago
-                    form.org_identifier.errors.append(
-                        _("Another organization in the registry already has this identifier")
-                    )
-                else:
-                    flash(
-                        _(
-                            "“%(name)s” is saved as a draft. Add a contact person, then submit "
-                            "it for review.",
-                            name=stakeholder.name,
-                        ),
-                        "success",
-                    )
-                    return _detail(stakeholder)
-    return _render_form(form, status=422, mode="create", matches=matches)
+            )
+            return _render_form(form, status=422, mode="create", matches=matches)
+        with committing():
+            stakeholder = services.create_stakeholder(data, _me())
+    except services.IdentifierTaken as taken:
+        form.org_identifier.errors.append(_org_id_error(taken.holder))
+        return _render_form(form, status=422, mode="create", matches=matches)
+    except Taken:  # someone took the identifier a moment ago
+        form.org_identifier.errors.append(
+            _("Another organization in the registry already has this identifier")
+        )
+        return _render_form(form, status=422, mode="create", matches=matches)
+    flash(
+        _(
+            "“%(name)s” is saved as a draft. Add a contact person, then submit it for review.",
+            name=stakeholder.name,
+        ),
+        "success",
+    )
+    return _detail(stakeholder)
 
 
 @bp.route("/similar", endpoint="similar")
@@ -206,14 +206,13 @@ def update(stakeholder_id: int):
     if not form.validate():
         return _render_edit(stakeholder, form, status=422)
     data = form.data_for_model()
-    owner = services.org_identifier_owner(data["org_identifier"], exclude_id=stakeholder.id)
-    if owner is not None:
-        form.org_identifier.errors.append(_org_id_error(owner))
-        return _render_edit(stakeholder, form, status=422)
     try:
         with committing():
             # A missing version cannot prove the editor saw the latest state: "" never matches.
             proposed = revisions.update(stakeholder, data, _me(), form.version.data or "")
+    except services.IdentifierTaken as taken:
+        form.org_identifier.errors.append(_org_id_error(taken.holder))
+        return _render_edit(_load(stakeholder_id, "stakeholder.edit"), form, status=422)
     except Taken:  # the identifier was taken between the check and the commit
         stakeholder = _load(stakeholder_id, "stakeholder.edit")
         form.org_identifier.errors.append(

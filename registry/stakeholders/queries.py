@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from functools import cache
 
-import pycountry
 from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from registry import countries
 from registry.extensions import db
 from registry.models import (
     Constituency,
@@ -31,18 +31,6 @@ MAX_TEXT = 200  # longer search input is cut, never an error
 # Sortable columns and the direction each starts in when first chosen.
 SORT_DEFAULT_DIR = {"name": "asc", "country": "asc", "sector": "asc", "newest": "desc"}
 DEFAULT_SORT = "name"
-
-
-@cache
-def _country_names() -> dict[str, str]:
-    return {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
-
-
-def country_name(code: str | None) -> str:
-    """The country's English short name for an ISO 3166-1 alpha-2 code (the code if unknown)."""
-    if not code:
-        return ""
-    return _country_names().get(code.upper(), code)
 
 
 def _clean(value: str | None, limit: int = MAX_TEXT) -> str:
@@ -78,7 +66,7 @@ class Filters:
             q=_clean(args.get("q")),
             sector=sector if sector in SECTOR_CODES else "",
             constituency=constituency if constituency in CONSTITUENCY_CODES else "",
-            country=country if country in _country_names() else "",
+            country=country if country in countries.names() else "",
             scale=scale if scale in {s.value for s in Scale} else "",
             city=_clean(args.get("city"), 120),
             sort=sort,
@@ -133,7 +121,7 @@ def _public(filters: Filters, *, without: str | None = None) -> list[ColumnEleme
 @cache
 def _country_order() -> ColumnElement[int]:
     # Countries sort by the name shown, not by their code ("DE" Germany after France).
-    ranks = {code: rank for rank, code in enumerate(sorted(_country_names(), key=country_name))}
+    ranks = {code: rank for rank, code in enumerate(sorted(countries.names(), key=countries.name))}
     return case(ranks, value=Stakeholder.country)
 
 
@@ -199,7 +187,7 @@ def country_facet(filters: Filters) -> list[tuple[str, int]]:
         .group_by(Stakeholder.country)
     )
     rows = [(code, count) for code, count in db.session.execute(stmt)]
-    return sorted(rows, key=lambda row: country_name(row[0]))
+    return sorted(rows, key=lambda row: countries.name(row[0]))
 
 
 def scale_facet(filters: Filters) -> list[tuple[Scale, int]]:
@@ -220,7 +208,7 @@ def public_countries() -> list[str]:
         .where(Stakeholder.status == Status.APPROVED, Stakeholder.country.is_not(None))
         .distinct()
     )
-    return sorted(db.session.scalars(stmt), key=country_name)
+    return sorted(db.session.scalars(stmt), key=countries.name)
 
 
 def get_stakeholder(stakeholder_id: int) -> Stakeholder | None:

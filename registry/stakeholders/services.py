@@ -28,6 +28,7 @@ from registry.models import (
     User,
 )
 from registry.models.reviews import Review
+from registry.models.stakeholders import normalize_org_identifier, org_identifier_key
 from registry.revisions import snapshot
 from registry.stakeholders.entry import STAKEHOLDER
 
@@ -36,25 +37,13 @@ class ClaimRefused(Refused):
     """A membership request that cannot be made; the message says why."""
 
 
-def org_identifier_owner(
-    org_identifier: str | None, exclude_id: int | None = None
-) -> Stakeholder | None:
-    """The stakeholder that already has this identifier (compared without regard to case)."""
-    if not org_identifier:
-        return None
-    stmt = select(Stakeholder).where(
-        func.lower(Stakeholder.org_identifier) == org_identifier.lower()
-    )
-    if exclude_id is not None:
-        stmt = stmt.where(Stakeholder.id != exclude_id)
-    return db.session.scalar(stmt.limit(1))
+class IdentifierTaken(workflow.TransitionNotAllowed):
+    """Another entry already has this organization identifier; ``holder`` is that entry.
+    (A change that cannot be made as it stands: 409 to a reviewer; the forms say it at the
+    field, 422.)"""
 
-
-def check_identifier_free(stakeholder: Stakeholder, identifier: str | None) -> None:
-    """Refuse to give ``stakeholder`` an identifier another entry has taken meanwhile."""
-    holder = org_identifier_owner(identifier, exclude_id=stakeholder.id)
-    if holder is not None:
-        raise workflow.TransitionNotAllowed(
+    def __init__(self, holder: Stakeholder, identifier: str) -> None:
+        super().__init__(
             _(
                 "The identifier %(identifier)s is now used by another entry (#%(id)d). "
                 "Reject this change, or ask for a corrected one.",
@@ -62,10 +51,34 @@ def check_identifier_free(stakeholder: Stakeholder, identifier: str | None) -> N
                 id=holder.id,
             )
         )
+        self.holder = holder
+
+
+def org_identifier_owner(
+    org_identifier: str | None, exclude_id: int | None = None
+) -> Stakeholder | None:
+    """The stakeholder that already has this identifier, compared by its key (letter case
+    aside): one probe of the key's unique index."""
+    key = org_identifier_key(org_identifier)
+    if key is None:
+        return None
+    stmt = select(Stakeholder).where(Stakeholder.org_identifier_key == key)
+    if exclude_id is not None:
+        stmt = stmt.where(Stakeholder.id != exclude_id)
+    return db.session.scalar(stmt.limit(1))
+
+
+def check_identifier_free(stakeholder: Stakeholder | None, identifier: str | None) -> None:
+    """Refuse to give ``stakeholder`` (None: a new one) an identifier another entry has."""
+    holder = org_identifier_owner(identifier, stakeholder.id if stakeholder else None)
+    if holder is not None:
+        raise IdentifierTaken(holder, normalize_org_identifier(identifier) or "")
 
 
 def create_stakeholder(data: dict[str, Any], actor: User) -> Stakeholder:
-    """A new draft entry; a community user who registers it becomes its member."""
+    """A new draft entry; a community user who registers it becomes its member. An
+    identifier another entry has is refused (``IdentifierTaken``)."""
+    check_identifier_free(None, data.get("org_identifier"))
     codes = sorted(set(data.get("constituencies") or []))
     fields = {k: v for k, v in data.items() if k != "constituencies"}
     stakeholder = Stakeholder(**fields, status=Status.DRAFT, created_by_id=actor.id)

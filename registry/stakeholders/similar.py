@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app
-from sqlalchemy import Select, case, func, literal, or_, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import case, func, literal, or_, select
 
+from registry.database import within_time
 from registry.extensions import db
 from registry.models import Stakeholder, Status
+from registry.models.stakeholders import org_identifier_key
 from registry.text import clean, escape_like
 
 # pg_trgm's own default for the ``%`` operator (``pg_trgm.similarity_threshold``).
@@ -71,9 +71,8 @@ def similar(
 
 
 def _same_identifier(org_identifier: str, exclude_id: int | None) -> list[Stakeholder]:
-    stmt = select(Stakeholder).where(
-        *_public(), func.lower(Stakeholder.org_identifier) == org_identifier.strip().lower()
-    )
+    key = org_identifier_key(org_identifier)
+    stmt = select(Stakeholder).where(*_public(), Stakeholder.org_identifier_key == key)
     if exclude_id is not None:
         stmt = stmt.where(Stakeholder.id != exclude_id)
     return list(db.session.scalars(stmt.limit(1)))
@@ -94,26 +93,7 @@ def _trigram(name: str, limit: int, exclude_id: int | None) -> list[Stakeholder]
     )
     if exclude_id is not None:
         stmt = stmt.where(Stakeholder.id != exclude_id)
-    return within_time(stmt)
-
-
-def within_time(stmt: Select, timeout_ms: int | None = None) -> list:
-    """Run ``stmt`` under a statement timeout in a savepoint; [] if it runs out of time."""
-    timeout = f"{timeout_ms or TIMEOUT_MS}ms"
-    try:
-        with db.session.begin_nested():
-            # is_local: the setting ends with this transaction; rolling back the savepoint on
-            # a timeout undoes it too.
-            previous = db.session.scalar(select(func.current_setting("statement_timeout")))
-            db.session.execute(select(func.set_config("statement_timeout", timeout, True)))
-            rows = list(db.session.scalars(stmt))
-            db.session.execute(select(func.set_config("statement_timeout", previous, True)))
-            return rows
-    except OperationalError as exc:
-        if getattr(exc.orig, "sqlstate", None) != "57014":  # query_canceled
-            raise
-        current_app.logger.info("similar-name look-up dropped after %s", timeout)
-        return []
+    return within_time(stmt, TIMEOUT_MS)
 
 
 def prefixes(name: str) -> list[str]:

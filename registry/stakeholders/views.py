@@ -7,13 +7,12 @@ from urllib.parse import urlsplit
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from registry import revisions, workflow
+from registry import countries, revisions, workflow
 from registry.htmx import render
-from registry.models import Stakeholder
+from registry.models import SCALE_LABELS, Stakeholder
 from registry.pagination import paginate
 from registry.permissions import can, requires
 from registry.stakeholders import bp, queries
-from registry.stakeholders.forms import SCALE_LABELS
 from registry.workflow import STATUS_LABELS
 
 MAX_MERGE_HOPS = 10  # a merge chain longer than this is a data error, not a page
@@ -59,18 +58,14 @@ def index():
         # Called by the template only when the whole page (with the form) is rendered.
         country_options=queries.public_countries,
         sort_links=_sort_links(filters),
-        country_name=queries.country_name,
+        country_name=countries.name,
         scale_labels=SCALE_LABELS,
     )
 
 
-def load_visible(stakeholder_id: int) -> Stakeholder:
+def _visible_or_404(stakeholder: Stakeholder | None) -> Stakeholder:
     """The stakeholder, or 404 when it does not exist or the user may not see it: a
     community user who guesses the id of another group's draft learns nothing."""
-    return _visible_or_404(queries.get_stakeholder(stakeholder_id))
-
-
-def _visible_or_404(stakeholder: Stakeholder | None) -> Stakeholder:
     if stakeholder is None or not can(current_user, "stakeholder.view", stakeholder):
         abort(404)
     return stakeholder
@@ -110,7 +105,7 @@ def detail(stakeholder_id: int):
         contacts=stakeholder.contacts if show_contacts else None,
         reviews=workflow.history(stakeholder) if show_history else None,
         pending_revision=show_history and revisions.pending_revision(stakeholder) is not None,
-        country_name=queries.country_name,
+        country_name=countries.name,
         scale_labels=SCALE_LABELS,
         status_labels=STATUS_LABELS,
     )

@@ -1,0 +1,37 @@
+"""Database helpers every part may use: running a statement under a time limit."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import OperationalError
+
+from registry.extensions import db
+
+DEFAULT_TIMEOUT_MS = 300
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE when a statement_timeout fires
+
+
+def within_time(stmt: Select, timeout_ms: int | None = None) -> list:
+    """Run ``stmt`` under a statement timeout in a savepoint; [] if it runs out of time.
+
+    For answers that help but must never make a person wait ("did you mean …?"). Only
+    PostgreSQL has the setting; elsewhere the statement simply runs.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return list(db.session.scalars(stmt))
+    timeout = f"{timeout_ms or DEFAULT_TIMEOUT_MS}ms"
+    try:
+        with db.session.begin_nested():
+            # is_local: the setting ends with this transaction; rolling back the savepoint on
+            # a timeout undoes it too.
+            previous = db.session.scalar(select(func.current_setting("statement_timeout")))
+            db.session.execute(select(func.set_config("statement_timeout", timeout, True)))
+            rows = list(db.session.scalars(stmt))
+            db.session.execute(select(func.set_config("statement_timeout", previous, True)))
+            return rows
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) != QUERY_CANCELED:
+            raise
+        current_app.logger.info("statement dropped after %s", timeout)
+        return []
