@@ -105,6 +105,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "entry.history": _staff_or_member,
     "entry.archive": _is_admin,
     "entry.decide": _is_admin,
+    "entry.merge": _is_admin,
     # Stakeholders (DOMAIN.md, "Roles"); obj is the stakeholder.
     "stakeholder.view": _view_entry,
     "stakeholder.create": _authenticated,

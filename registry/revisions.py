@@ -284,7 +284,7 @@ class RevisionMachine(workflow.Machine):
     def refusal(self, subject: Revision, source: Any, action: str) -> str:
         return str(_l("This change has already been decided."))
 
-    def effects(self, subject: Revision, action: str, rule: workflow.Rule, actor, comment):
+    def effects(self, subject: Revision, action: str, target: Any, actor, comment):
         entry = self.entry(subject)
         found = diff(subject, entry)
         if action == "approve":
@@ -303,15 +303,15 @@ class RevisionMachine(workflow.Machine):
         before = {c.field: c.before for c in found}
         return before, ({c.field: c.after for c in found} if action == "approve" else None)
 
-    def set_state(self, subject: Revision, rule: workflow.Rule) -> None:
-        subject.status = rule.target
+    def set_state(self, subject: Revision, rule: workflow.Rule, target: Any) -> None:
+        subject.status = target
 
-    def review_states(self, source: Any, rule: workflow.Rule) -> tuple[str, str]:
+    def review_states(self, source: Any, target: Any) -> tuple[str, str]:
         # As an approved entry's history shows them: the change, not the entry, moved.
-        return f"revision_{source.value}", f"revision_{rule.target.value}"
+        return f"revision_{source.value}", f"revision_{target.value}"
 
-    def audit_action(self, subject: Revision, action: str, rule: workflow.Rule) -> str:
-        return f"{subject.entry_type}.revision_{rule.target.value}"
+    def audit_action(self, subject: Revision, action: str, target: Any) -> str:
+        return f"{subject.entry_type}.revision_{target.value}"
 
     def notify(self, subject: Revision, action: str, actor: User, comment: str) -> None:
         notifications.revision_decided(

@@ -5,6 +5,7 @@
       ▲                   │  └──reject (reason)──▶ rejected
       └─request changes───┘
     approved ──withdraw──▶ withdrawn      any ──archive (admin)──▶ archived
+    any ──merge into another (admin)──▶ archived ──undo the merge──▶ the state it had
 
 Everything that is decided moves through ``transition`` by a rule table: an entry (here), a
 pending revision (``registry.revisions``), a request such as a membership claim
@@ -41,14 +42,17 @@ class Action(enum.StrEnum):
     REQUEST_CHANGES = "request_changes"
     WITHDRAW = "withdraw"
     ARCHIVE = "archive"
+    MERGE = "merge"  # merged into the entry that is kept (registry.review.merge)
+    UNDO_MERGE = "undo_merge"
 
 
 @dataclass(frozen=True)
 class Rule:
     sources: frozenset[Any]  # states of the subject's own kind (Status, RevisionStatus, …)
-    target: Any
+    target: Any  # None: the caller names it (undoing a merge returns to the recorded state)
     permission: str  # the action whose rule the entry's type names (``EntryType.permission``)
     needs_comment: bool = False
+    offered: bool = True  # a button on the subject's page (a merge is made on its own page)
 
 
 RULES: dict[Action, Rule] = {
@@ -64,7 +68,11 @@ RULES: dict[Action, Rule] = {
         frozenset({Status.SUBMITTED, Status.APPROVED}), Status.WITHDRAWN, "withdraw"
     ),
     Action.ARCHIVE: Rule(frozenset(set(Status) - {Status.ARCHIVED}), Status.ARCHIVED, "archive"),
+    Action.MERGE: Rule(frozenset(Status), Status.ARCHIVED, "merge", offered=False),
+    Action.UNDO_MERGE: Rule(frozenset({Status.ARCHIVED}), None, "merge", offered=False),
 }
+# The audit trail's names for moves that are not named by their verb.
+AUDIT_NAMES = {Action.MERGE: "merged", Action.UNDO_MERGE: "merge_undone"}
 
 STATUS_LABELS = {
     Status.DRAFT: _l("Draft"),
@@ -87,6 +95,8 @@ ACTION_LABELS = {
     Action.REQUEST_CHANGES: _l("Request changes"),
     Action.WITHDRAW: _l("Withdraw"),
     Action.ARCHIVE: _l("Archive"),
+    Action.MERGE: _l("Merge"),
+    Action.UNDO_MERGE: _l("Undo the merge"),
 }
 
 
@@ -135,26 +145,27 @@ class Machine:
     def label(self, action: str) -> str:
         return str(self.labels[action]).lower()
 
-    def effects(self, subject: Any, action: str, rule: Rule, actor: User, comment: str):
+    def effects(self, subject: Any, action: str, target: Any, actor: User, comment: str):
         """What the move does besides its state, before the state changes; the audit row's
         ``before`` and ``after``."""
         source = self.state(subject)
         return {"status": source.value}, {
-            "status": rule.target.value,
+            "status": target.value,
             **({"comment": comment} if comment else {}),
         }
 
-    def set_state(self, subject: Any, rule: Rule) -> None:
-        subject.status = rule.target
-        if rule.target == Status.APPROVED:
+    def set_state(self, subject: Any, rule: Rule, target: Any) -> None:
+        subject.status = target
+        if rule.target == Status.APPROVED:  # approved now (an undone merge keeps its date)
             subject.approved_at = utcnow()
 
-    def review_states(self, source: Any, rule: Rule) -> tuple[str, str] | None:
+    def review_states(self, source: Any, target: Any) -> tuple[str, str] | None:
         """The from/to states its Review row records (None: it records none)."""
-        return source.value, rule.target.value
+        return source.value, target.value
 
-    def audit_action(self, subject: Any, action: str, rule: Rule) -> str:
-        return f"{entries.key_of(self.entry(subject))}.{action}"
+    def audit_action(self, subject: Any, action: str, target: Any) -> str:
+        name = AUDIT_NAMES.get(action, action)
+        return f"{entries.key_of(self.entry(subject))}.{name}"
 
     def notify(self, subject: Any, action: str, actor: User, comment: str) -> None:
         notifications.transition_made(subject, action, actor, comment, lambda: submitter(subject))
@@ -187,7 +198,7 @@ def allowed_actions(user: Any, subject: Any) -> list[str]:
     return [
         action
         for action, rule in machine.rules.items()
-        if source in rule.sources and _permitted(user, machine, rule, subject)
+        if rule.offered and source in rule.sources and _permitted(user, machine, rule, subject)
     ]
 
 
@@ -196,8 +207,20 @@ def allows(user: Any, subject: Any, action: str) -> bool:
     return str(action) in allowed_actions(user, subject)
 
 
-def transition(subject: Any, action: str, actor: User, comment: str = "") -> Review | None:
-    """Move ``subject`` by ``action``: state, Review and AuditEvent written, notices queued."""
+def transition(
+    subject: Any,
+    action: str,
+    actor: User,
+    comment: str = "",
+    *,
+    to: Any = None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> Review | None:
+    """Move ``subject`` by ``action``: state, Review and AuditEvent written, notices queued.
+
+    ``to`` is the target where the rule leaves it to the caller; ``before`` and ``after``
+    add what else the audit row should say about the move (e.g. which merge it was)."""
     machine = machine_for(subject)
     action = str(action)
     rule = machine.rules.get(action)
@@ -214,17 +237,25 @@ def transition(subject: Any, action: str, actor: User, comment: str = "") -> Rev
             str(_l("Say why: a comment is required to %(action)s.", action=machine.label(action)))
         )
 
+    target = rule.target if rule.target is not None else to
+    if target is None:
+        raise TransitionNotAllowed(str(_l("Unknown action.")))  # a rule that needs ``to``
+
     entry = machine.entry(subject)
-    before, after = machine.effects(subject, action, rule, actor, comment)
-    machine.set_state(subject, rule)
+    was, now = machine.effects(subject, action, target, actor, comment)
+    machine.set_state(subject, rule, target)
     if isinstance(subject, Decided):
         subject.mark_decided(actor, comment)
     review = None
-    states = machine.review_states(source, rule)
+    states = machine.review_states(source, target)
     if states is not None:
         review = record_review(entries.key_of(entry), entry.id, *states, actor, comment)
+    if was is not None or before:
+        was = {**(was or {}), **(before or {})}
+    if now is not None or after:
+        now = {**(now or {}), **(after or {})}
     audit.record(
-        machine.audit_action(subject, action, rule), entry, before=before, after=after, actor=actor
+        machine.audit_action(subject, action, target), entry, before=was, after=now, actor=actor
     )
     machine.notify(subject, action, actor, comment)
     return review

@@ -348,6 +348,12 @@ def test_merge_is_audited_on_both_entries(dup, merged, logged_in_admin, audit_ro
     assert column(
         Review.to_status, Review.entry_type == "stakeholder", Review.entry_id == dup.source
     ) == ["archived"]
+    # The duplicate moved through the workflow: its row says from where, into which entry.
+    source_event = audit_rows("stakeholder.merged")[0]
+    assert source_event.before == {"status": "approved", "merged_into_id": None}
+    assert source_event.after["status"] == "archived"
+    assert source_event.after["merged_into_id"] == dup.target
+    assert source_event.after["merge_id"] == merged
 
 
 @pytest.mark.parametrize(
@@ -418,6 +424,10 @@ def test_undo_is_recorded_and_audited(client, dup, merged, logged_in_admin, fetc
     assert record.undone_by_id == logged_in_admin.id
     audited = [(e.entry_id, e.actor_id) for e in audit_rows("stakeholder.merge_undone")]
     assert audited == [(dup.source, logged_in_admin.id), (dup.target, logged_in_admin.id)]
+    source_event = audit_rows("stakeholder.merge_undone")[0]
+    assert source_event.before == {"status": "archived", "merged_into_id": dup.target}
+    assert source_event.after["status"] == "approved"
+    assert source_event.after["merged_into_id"] is None
 
 
 def test_the_duplicates_page_is_its_own_again_after_undo(app, client, dup, merged):

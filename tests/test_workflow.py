@@ -30,7 +30,12 @@ ALLOWED = {
     (Action.WITHDRAW, Status.SUBMITTED),
     (Action.WITHDRAW, Status.APPROVED),
     *((Action.ARCHIVE, s) for s in Status if s != Status.ARCHIVED),
+    # A merge archives the duplicate from any state; undoing it returns to the recorded one.
+    *((Action.MERGE, s) for s in Status),
+    (Action.UNDO_MERGE, Status.ARCHIVED),
 }
+# Where the caller names the target (the state a merge recorded), the tests name this one.
+NAMED_TARGET = Status.APPROVED
 
 
 @pytest.fixture
@@ -49,7 +54,8 @@ def run(app, stakeholder_id: int, action, actor_id: int, comment: str = ""):
     with app.test_request_context():
         app.preprocess_request()  # the request id, as in a real request
         entry = db.session.get(Stakeholder, stakeholder_id)
-        review = transition(entry, action, db.session.get(User, actor_id), comment)
+        actor = db.session.get(User, actor_id)
+        review = transition(entry, action, actor, comment, to=NAMED_TARGET)
         db.session.commit()
         return review.id
 
@@ -59,7 +65,8 @@ def test_every_allowed_move(app, stakeholder_in, admin_user, action, source):
     stakeholder = stakeholder_in(source)
     run(app, stakeholder.id, action, admin_user.id, "because" if action in NEEDS_COMMENT else "")
     with app.app_context():
-        assert db.session.get(Stakeholder, stakeholder.id).status == RULES[action].target
+        target = RULES[action].target or NAMED_TARGET
+        assert db.session.get(Stakeholder, stakeholder.id).status == target
 
 
 @pytest.mark.parametrize(
@@ -170,3 +177,21 @@ def test_allowed_actions_for_buttons(
     with app.test_request_context():
         entry = db.session.get(Stakeholder, stakeholder.id)
         assert set(allowed_actions(db.session.get(User, user_id), entry)) == expected
+
+
+def test_a_move_whose_target_the_caller_names_needs_one(app, stakeholder_in, admin_user):
+    stakeholder = stakeholder_in(Status.ARCHIVED)
+    with app.test_request_context():
+        entry = db.session.get(Stakeholder, stakeholder.id)
+        with pytest.raises(TransitionNotAllowed):
+            transition(entry, Action.UNDO_MERGE, db.session.get(User, admin_user.id))
+
+
+def test_merging_is_not_offered_as_a_button(app, stakeholder_in, admin_user):
+    """A merge is made on the merge page, with the entry to keep chosen there."""
+    stakeholder = stakeholder_in(Status.APPROVED)
+    with app.test_request_context():
+        entry = db.session.get(Stakeholder, stakeholder.id)
+        offered = allowed_actions(db.session.get(User, admin_user.id), entry)
+    assert Action.MERGE not in offered
+    assert Action.UNDO_MERGE not in offered

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import DateTime, delete, func, insert, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from registry import audit, revisions
+from registry import audit, revisions, workflow
 from registry.commit import Refused
 from registry.extensions import db
 from registry.models import Membership, Merge, Stakeholder, Status, User
@@ -25,7 +25,7 @@ from registry.models._base import utcnow
 from registry.references import REFERENCES, Move, Reference, references
 from registry.stakeholders.entry import STAKEHOLDER
 from registry.text import clean, escape_like
-from registry.workflow import STATUS_LABELS, record_review
+from registry.workflow import STATUS_LABELS
 
 MOVED = "moved"  # ids of rows repointed to the kept entry
 REMOVED = "removed"  # whole rows deleted as duplicates, to re-insert on undo
@@ -234,8 +234,6 @@ def merge(source: Stakeholder, target: Stakeholder, actor: User) -> Merge:
     check(source, target)
     moved = {ref.key: _move(ref, source.id, target.id) for ref in REFERENCES}
     source_status = Status(source.status)
-    source.status = Status.ARCHIVED
-    source.merged_into_id = target.id
     record = Merge(
         source_id=source.id,
         target_id=target.id,
@@ -245,22 +243,16 @@ def merge(source: Stakeholder, target: Stakeholder, actor: User) -> Merge:
     )
     db.session.add(record)
     db.session.flush()
-    record_review(
-        "stakeholder",
-        source.id,
-        source_status.value,
-        Status.ARCHIVED.value,
+    workflow.transition(
+        source,
+        workflow.Action.MERGE,
         actor,
         _("Merged into “%(name)s” (%(id)d).", name=target.name, id=target.id),
+        before={"merged_into_id": None},
+        after={"merged_into_id": target.id, "merge_id": record.id},
     )
+    source.merged_into_id = target.id
     counts = summary(record)
-    audit.record(
-        "stakeholder.merged",
-        source,
-        before={"status": source_status.value, "merged_into_id": None},
-        after={"status": Status.ARCHIVED.value, "merged_into_id": target.id, "merge_id": record.id},
-        actor=actor,
-    )
     audit.record(
         "stakeholder.merged",
         target,
@@ -324,25 +316,18 @@ def undo(record: Merge, actor: User) -> None:
         raise MergeConflict(_("“%(name)s” no longer points to the kept entry.", name=source.name))
     for ref in REFERENCES:
         _move_back(ref, record.moved.get(ref.key, {}), source.id, target.id)
-    source.status = Status(record.source_status)
+    workflow.transition(
+        source,
+        workflow.Action.UNDO_MERGE,
+        actor,
+        _("Merge into “%(name)s” undone.", name=target.name),
+        to=Status(record.source_status),
+        before={"merged_into_id": target.id},
+        after={"merged_into_id": None, "merge_id": record.id},
+    )
     source.merged_into_id = None
     record.undone_at = utcnow()
     record.undone_by_id = actor.id
-    record_review(
-        "stakeholder",
-        source.id,
-        Status.ARCHIVED.value,
-        record.source_status,
-        actor,
-        _("Merge into “%(name)s” undone.", name=target.name),
-    )
-    audit.record(
-        "stakeholder.merge_undone",
-        source,
-        before={"status": Status.ARCHIVED.value, "merged_into_id": target.id},
-        after={"status": record.source_status, "merged_into_id": None, "merge_id": record.id},
-        actor=actor,
-    )
     audit.record(
         "stakeholder.merge_undone",
         target,

@@ -43,7 +43,7 @@ class ClaimMachine(workflow.Machine):
     def refusal(self, subject: MembershipClaim, source: Any, action: str) -> str:
         return _("This request has already been decided.")
 
-    def effects(self, subject: MembershipClaim, action: str, rule: workflow.Rule, actor, comment):
+    def effects(self, subject: MembershipClaim, action: str, target: Any, actor, comment):
         created = False
         if action == "approve":
             already = db.session.scalar(
@@ -60,7 +60,7 @@ class ClaimMachine(workflow.Machine):
                 )
                 created = True
         after = {
-            "claim": rule.target.value,
+            "claim": target.value,
             "claim_id": subject.id,
             "user_id": subject.user_id,
             **({"membership_created": True} if created else {}),
@@ -68,14 +68,14 @@ class ClaimMachine(workflow.Machine):
         }
         return {"claim": ClaimStatus.PENDING.value}, after
 
-    def set_state(self, subject: MembershipClaim, rule: workflow.Rule) -> None:
-        subject.status = rule.target
+    def set_state(self, subject: MembershipClaim, rule: workflow.Rule, target: Any) -> None:
+        subject.status = target
 
-    def review_states(self, source: Any, rule: workflow.Rule) -> None:
+    def review_states(self, source: Any, target: Any) -> None:
         return None
 
-    def audit_action(self, subject: MembershipClaim, action: str, rule: workflow.Rule) -> str:
-        return f"{entries.key_of(subject.stakeholder)}.claim_{rule.target.value}"
+    def audit_action(self, subject: MembershipClaim, action: str, target: Any) -> str:
+        return f"{entries.key_of(subject.stakeholder)}.claim_{target.value}"
 
     def notify(self, subject: MembershipClaim, action: str, actor: User, comment: str) -> None:
         notifications.claim_decided(subject.stakeholder, subject.user, action == "approve", comment)
