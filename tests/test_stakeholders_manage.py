@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
+from sqlalchemy import text as sql_text
 
 from registry.extensions import db
 from registry.models import (
@@ -1056,6 +1057,48 @@ def test_submitting_twice_is_409(client, member_user, draft, rows):
     assert response.status_code == 409
     assert "already waiting for review" in text(response)
     assert len(rows(Review)) == 1
+
+
+def saved_meanwhile(app, monkeypatch, name: str) -> None:
+    """Make ``services.<name>`` lose a race: someone else saves the entry (its version moves
+    on, in their own transaction) just before this request writes."""
+    real = getattr(services, name)
+
+    def racing(stakeholder, *args, **kwargs):
+        with db.engine.begin() as other:
+            other.execute(
+                sql_text("UPDATE stakeholder SET version = version + 1 WHERE id = :id"),
+                {"id": stakeholder.id},
+            )
+        return real(stakeholder, *args, **kwargs)
+
+    monkeypatch.setattr(services, name, racing)
+
+
+def test_a_submit_that_loses_a_race_is_409_and_writes_nothing(
+    app, client, member_user, draft, rows, monkeypatch
+):
+    log_in(client, member_user)
+    saved_meanwhile(app, monkeypatch, "submit")
+
+    response = client.post(f"/stakeholders/{draft.id}/submit")
+
+    assert response.status_code == 409
+    assert "already waiting for review" in text(response)
+    assert rows(Review) == []
+
+
+def test_a_withdrawal_that_loses_a_race_is_409_and_writes_nothing(
+    app, client, member_user, approved, fetch, monkeypatch
+):
+    log_in(client, member_user)
+    saved_meanwhile(app, monkeypatch, "withdraw")
+
+    response = client.post(f"/stakeholders/{approved.id}/withdraw", data={"confirm": "yes"})
+
+    assert response.status_code == 409
+    assert "changed while you were working on it" in text(response)
+    assert fetch(Stakeholder, approved.id).status == Status.APPROVED
 
 
 def test_submitting_an_approved_entry_is_409(client, member_user, approved, fetch, rows):
