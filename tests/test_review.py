@@ -756,3 +756,12 @@ def test_a_decision_for_an_unknown_kind_of_thing_is_not_found(client, logged_in_
     response = client.post("/review/widgets/1", data={"action": "approve"})
 
     assert response.status_code == 404
+
+
+def test_the_decision_that_cannot_be_taken_back_comes_last(client, logged_in_admin, submitted):
+    submitted("Order Of Buttons")
+
+    html = client.get("/review/").get_data(as_text=True)
+
+    values = re.findall(r'name="action" value="([a-z_]+)"', html)
+    assert values == ["approve", "request_changes", "reject"]

@@ -218,13 +218,14 @@ def _latest_submit(entry_type: EntryType, column):
 
 
 def _decision_choices() -> tuple[Choice, ...]:
-    """The workflow's decisions on a submitted entry, in the rule table's order."""
-    offered = {choice.value: choice for choice in ENTRY_CHOICES}
-    return tuple(
-        offered[action.value]
+    """The workflow's decisions on a submitted entry, as buttons: the rule table says which,
+    ``ENTRY_CHOICES`` their order (the one that cannot be taken back last)."""
+    decisions = {
+        action
         for action, rule in workflow.RULES.items()
         if rule.permission == "decide" and Status.SUBMITTED in rule.sources
-    )
+    }
+    return tuple(choice for choice in ENTRY_CHOICES if choice.value in decisions)
 
 
 def entry_source(entry_type: EntryType) -> QueueSource:
