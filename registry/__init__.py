@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, request
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_wtf.csrf import generate_csrf
 from werkzeug.routing import IntegerConverter
 
@@ -153,6 +153,7 @@ def _init_templates(app: Flask) -> None:
         role_label=ROLE_LABELS.get,
         review_waiting_count=waiting_count,
     )
+    app.jinja_env.filters["number"] = format_decimal  # "10,000", as the reader's locale writes it
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -1,4 +1,5 @@
-"""The one pagination helper every list uses."""
+"""Pagination: OFFSET pages for the staff lists, and numbered links for a public list
+(``registry.lists``) while it is small enough to number."""
 
 from __future__ import annotations
 
@@ -22,3 +23,15 @@ def paginate(stmt: Select) -> Pagination:
         max_per_page=MAX_PER_PAGE,
         error_out=False,
     )
+
+
+def numbered_pages(page, total) -> int | None:
+    """How many numbered pages a public list page can link to: its pages while the count is
+    exact and they all fit within ``MAX_JUMP``, else None (the page offers Previous and Next).
+    A page reached by cursor links on by cursor."""
+    from registry.lists import MAX_JUMP
+
+    if page.number is None or not total.exact:
+        return None
+    pages = max(1, -(-total.n // page.per_page))
+    return pages if pages <= MAX_JUMP else None

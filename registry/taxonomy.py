@@ -108,6 +108,8 @@ CONSTITUENCY_TO_GAP: dict[str, str] = {
 }
 
 SECTOR_CODES = frozenset(code for code, _ in SECTORS)
+# A sector's place in the taxonomy: the stored sort key of a list sorted by sector.
+SECTOR_RANKS = {code: rank for rank, (code, _) in enumerate(SECTORS)}
 CONSTITUENCY_CODES = frozenset(code for code, _ in CONSTITUENCIES)
 
 

@@ -184,3 +184,22 @@ def test_cli_refused_in_production(app, monkeypatch):
     result = app.test_cli_runner().invoke(args=["generate", "stakeholders", "5"])
     assert result.exit_code != 0
     assert "production" in result.output
+
+
+def test_stored_sort_keys_and_maintained_counts_are_right(generated):
+    from registry import countries, counts
+    from registry.stakeholders.queries import LISTING
+    from registry.taxonomy import SECTOR_RANKS
+
+    rows = db.session.execute(
+        select(
+            Stakeholder.country,
+            Stakeholder.country_rank,
+            Stakeholder.sector_code,
+            Stakeholder.sector_rank,
+        )
+    ).all()
+    assert all(rank == countries.rank(country) for country, rank, _s, _r in rows)
+    assert all(rank == SECTOR_RANKS[sector] for _c, _cr, sector, rank in rows)
+    assert counts.stored(LISTING) == counts.computed(LISTING)
+    assert counts.stored(LISTING)[""][""] > 0

@@ -1,32 +1,36 @@
-"""Figures for the home page: the public counts the stakeholder list uses, and the newest."""
+"""Figures for the home page: the maintained public counts, and the newest entries."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from registry import counts
 from registry.extensions import db
-from registry.models import Constituency, Sector, Stakeholder, Status
+from registry.models import Stakeholder, Status
 from registry.stakeholders import queries
+from registry.stakeholders.queries import Term
+from registry.taxonomy import CONSTITUENCIES, SECTORS
 
 
 def approved_total() -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Stakeholder).where(Stakeholder.status == Status.APPROVED)
-    )
+    return counts.total(queries.LISTING.key)
 
 
-def counts_by_sector() -> list[tuple[Sector, int]]:
+def counts_by_sector() -> list[tuple[Term, int]]:
     """Every sector with its number of approved stakeholders, zeros included (who is missing)."""
-    return queries.sector_facet(queries.Filters())
+    found = counts.read(queries.LISTING.key).get("sector", {})
+    return [(Term(code, name), found.get(code, 0)) for code, name in SECTORS]
 
 
-def counts_by_constituency() -> list[tuple[Constituency, int]]:
+def counts_by_constituency() -> list[tuple[Term, int]]:
     """Every constituency with the number of approved stakeholders that speak for it."""
-    return queries.constituency_facet(queries.Filters())
+    found = counts.read(queries.LISTING.key).get("constituency", {})
+    return [(Term(code, name), found.get(code, 0)) for code, name in CONSTITUENCIES]
 
 
 def newest(limit: int = 8) -> list[Stakeholder]:
+    """The latest approvals: the index ``(status, approved_at, id)`` read backwards."""
     stmt = (
         select(Stakeholder)
         .options(joinedload(Stakeholder.sector))

@@ -2,6 +2,7 @@
 
 from registry.models.accounts import ROLE_LABELS, Membership, Role, User, normalize_email
 from registry.models.audit import AuditEvent
+from registry.models.counts import FacetCount
 from registry.models.frameworks import Framework, FrameworkItem, FrameworkItemText
 from registry.models.reviews import Decided, Review, Revision, RevisionStatus, Status
 from registry.models.stakeholders import (
@@ -23,6 +24,7 @@ __all__ = [
     "Constituency",
     "Contact",
     "Decided",
+    "FacetCount",
     "Framework",
     "FrameworkItem",
     "FrameworkItemText",

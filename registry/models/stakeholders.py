@@ -17,12 +17,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Table,
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from registry import countries
 from registry.extensions import db
 from registry.models._base import created_at_column, one_pending, utcnow
 from registry.models.reviews import Decided, Status
@@ -88,11 +90,15 @@ stakeholder_constituency = Table(
 
 class Stakeholder(db.Model):
     __table_args__ = (
-        # Each list filter with its sort: status first (the public sees approved only).
-        Index("ix_stakeholder_status_name", "status", "name"),
-        Index("ix_stakeholder_status_sector_name", "status", "sector_code", "name"),
-        Index("ix_stakeholder_status_country_name", "status", "country", "name"),
-        Index("ix_stakeholder_status_approved_at", "status", "approved_at"),
+        # Each sort of the public list, and each filter with the default sort: status first
+        # (the public sees approved rows only), the id last (keyset pagination's tie-break).
+        Index("ix_stakeholder_status_name_id", "status", "name", "id"),
+        Index("ix_stakeholder_status_sector_rank", "status", "sector_rank", "name", "id"),
+        Index("ix_stakeholder_status_country_rank", "status", "country_rank", "name", "id"),
+        Index("ix_stakeholder_status_approved_id", "status", "approved_at", "id"),
+        Index("ix_stakeholder_status_sector_name", "status", "sector_code", "name", "id"),
+        Index("ix_stakeholder_status_country_name", "status", "country", "name", "id"),
+        Index("ix_stakeholder_status_scale_name", "status", "scale", "name", "id"),
         # "Did you mean …?": trigram similarity on PostgreSQL (a plain index elsewhere).
         Index(
             "ix_stakeholder_name_trgm",
@@ -112,13 +118,20 @@ class Stakeholder(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     acronym: Mapped[str | None] = mapped_column(String(30))
-    sector_code: Mapped[str] = mapped_column(ForeignKey("sector.code"))
-    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    # Counted columns (``registry.counts``) keep their old value on change: active history.
+    sector_code: Mapped[str] = mapped_column(ForeignKey("sector.code"), active_history=True)
+    country: Mapped[str | None] = mapped_column(String(2), active_history=True)  # ISO alpha-2
     city: Mapped[str | None] = mapped_column(String(120))
-    scale: Mapped[Scale] = mapped_column(_enum(Scale), default=Scale.LOCAL)
+    scale: Mapped[Scale] = mapped_column(_enum(Scale), default=Scale.LOCAL, active_history=True)
     website: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.DRAFT)
+    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.DRAFT, active_history=True)
+    # Stored sort keys, kept by the validators below: a country by its name, a sector by its
+    # place in the taxonomy. Sorting by an expression would read and sort every row.
+    country_rank: Mapped[int] = mapped_column(
+        SmallInteger, server_default=str(countries.NO_COUNTRY_RANK)
+    )
+    sector_rank: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(
@@ -148,6 +161,18 @@ class Stakeholder(db.Model):
         back_populates="stakeholder", cascade="all, delete-orphan", order_by="Contact.id"
     )
     memberships: Mapped[list[Membership]] = relationship(back_populates="stakeholder")
+
+    @validates("country")
+    def _rank_country(self, _key: str, value: str | None) -> str | None:
+        self.country_rank = countries.rank(value)
+        return value
+
+    @validates("sector_code")
+    def _rank_sector(self, _key: str, value: str) -> str:
+        from registry.taxonomy import SECTOR_RANKS  # the taxonomy imports the models
+
+        self.sector_rank = SECTOR_RANKS.get(value, len(SECTOR_RANKS))
+        return value
 
     @validates("org_identifier")
     def _normalize_identifier(self, _key: str, value: str | None) -> str | None:

@@ -1,36 +1,74 @@
 """Read-only queries for the public stakeholder list and the detail page.
 
-Filtering, sorting and counting happen in SQL: the list page runs the same number of
-statements whatever the number of rows (one per facet, never a Python loop over rows).
+The list is declared once (``LISTING``) for the list machinery in ``registry.lists``: a page
+is one keyset-paginated statement, the unfiltered counts come from the maintained table and
+the filtered ones are capped. No request reads a number of rows that grows with the registry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
-from functools import cache
+from dataclasses import dataclass, fields
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from registry import countries
+from registry import countries, counts, lists
 from registry.extensions import db
-from registry.models import (
-    Constituency,
-    Scale,
-    Sector,
-    Stakeholder,
-    Status,
-)
+from registry.lists import DESC, Facet, Listing, Sort
+from registry.models import Scale, Stakeholder, Status
 from registry.models.stakeholders import stakeholder_constituency
-from registry.taxonomy import CONSTITUENCY_CODES, SECTOR_CODES
+from registry.taxonomy import CONSTITUENCIES, CONSTITUENCY_CODES, SECTOR_CODES, SECTORS
 from registry.text import clean, escape_like
+
+_link = stakeholder_constituency
+
+LISTING = counts.register(
+    Listing(
+        key="stakeholder",
+        model=Stakeholder,
+        public=lambda: [Stakeholder.status == Status.APPROVED],
+        is_public=lambda row: row.status == Status.APPROVED,
+        watched=("status",),
+        facets=(
+            Facet("sector", "sector_code", Stakeholder.sector_code),
+            Facet(
+                "constituency",
+                "constituencies",
+                _link.c.constituency_code,
+                link=_link,
+                link_key=_link.c.stakeholder_id,
+            ),
+            Facet("country", "country", Stakeholder.country),
+            Facet("scale", "scale", Stakeholder.scale, parse=Scale),
+        ),
+        sorts={
+            "name": Sort("name", (Stakeholder.name, Stakeholder.id)),
+            "sector": Sort("sector", (Stakeholder.sector_rank, Stakeholder.name, Stakeholder.id)),
+            "country": Sort(
+                "country", (Stakeholder.country_rank, Stakeholder.name, Stakeholder.id)
+            ),
+            "newest": Sort("newest", (Stakeholder.approved_at, Stakeholder.id), first=DESC),
+        },
+        default_sort="name",
+    )
+)
+
+
+class Term(NamedTuple):
+    """A taxonomy term as the pages show it (from the taxonomy's data, no query)."""
+
+    code: str
+    name: str
+
 
 MAX_TEXT = 200  # longer search input is cut, never an error
 
-# Sortable columns and the direction each starts in when first chosen.
-SORT_DEFAULT_DIR = {"name": "asc", "country": "asc", "sector": "asc", "newest": "desc"}
-DEFAULT_SORT = "name"
+SORT_DEFAULT_DIR = {key: sort.first for key, sort in LISTING.sorts.items()}
+DEFAULT_SORT = LISTING.default_sort
+FACETS = tuple(facet.name for facet in LISTING.facets)
+TOP_COUNTRIES = 10  # the country facet lists the largest; the menu above has every one
 
 
 def _clean(value: str | None, limit: int = MAX_TEXT) -> str:
@@ -80,135 +118,81 @@ class Filters:
     def args(self, **changes: str) -> dict[str, str]:
         """Query arguments for a link to this list with ``changes``; empty and default
         values are left out so URLs stay short."""
-        values = asdict(replace(self, **changes))
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
         if values["sort"] == DEFAULT_SORT and values["dir"] == SORT_DEFAULT_DIR[DEFAULT_SORT]:
             del values["sort"], values["dir"]
         return {key: value for key, value in values.items() if value}
 
-
-def _conditions(filters: Filters) -> dict[str, ColumnElement[bool]]:
-    """One SQL condition per active filter, by filter name."""
-    conditions: dict[str, ColumnElement[bool]] = {}
-    if filters.q:
-        pattern = f"%{escape_like(filters.q)}%"
-        conditions["q"] = or_(
-            Stakeholder.name.ilike(pattern, escape="\\"),
-            Stakeholder.acronym.ilike(pattern, escape="\\"),
-        )
-    if filters.sector:
-        conditions["sector"] = Stakeholder.sector_code == filters.sector
-    if filters.constituency:
-        link = stakeholder_constituency
-        conditions["constituency"] = exists().where(
-            link.c.stakeholder_id == Stakeholder.id,
-            link.c.constituency_code == filters.constituency,
-        )
-    if filters.country:
-        conditions["country"] = Stakeholder.country == filters.country
-    if filters.scale:
-        conditions["scale"] = Stakeholder.scale == Scale(filters.scale)
-    if filters.city:
-        conditions["city"] = func.lower(Stakeholder.city) == func.lower(filters.city)
-    return conditions
+    def request(self) -> lists.Request:
+        """This visit as the list machinery's request."""
+        chosen = {name: getattr(self, name) for name in FACETS if getattr(self, name)}
+        conditions = lists.facet_conditions(LISTING, chosen)
+        if self.q:
+            pattern = f"%{escape_like(self.q)}%"
+            conditions["q"] = or_(
+                Stakeholder.name.ilike(pattern, escape="\\"),
+                Stakeholder.acronym.ilike(pattern, escape="\\"),
+            )
+        if self.city:
+            conditions["city"] = func.lower(Stakeholder.city) == func.lower(self.city)
+        return lists.Request(LISTING, conditions, chosen, self.sort, self.dir)
 
 
-def _public(filters: Filters, *, without: str | None = None) -> list[ColumnElement[bool]]:
-    """Approved, and every active filter except ``without`` (for that filter's facet)."""
-    others = [c for name, c in _conditions(filters).items() if name != without]
-    return [Stakeholder.status == Status.APPROVED, *others]
-
-
-@cache
-def _country_order() -> ColumnElement[int]:
-    # Countries sort by the name shown, not by their code ("DE" Germany after France).
-    ranks = {code: rank for rank, code in enumerate(sorted(countries.names(), key=countries.name))}
-    return case(ranks, value=Stakeholder.country)
-
-
-def _order_by(filters: Filters) -> list:
-    descending = filters.dir == "desc"
-    if filters.sort == "name":  # matches the index (status, name)
-        if descending:
-            return [Stakeholder.name.desc(), Stakeholder.id.desc()]
-        return [Stakeholder.name.asc(), Stakeholder.id.asc()]
-    if filters.sort == "newest":  # every listed row is approved, so approved_at is set
-        if descending:  # matches the index (status, approved_at), read backwards
-            return [Stakeholder.approved_at.desc(), Stakeholder.id.desc()]
-        return [Stakeholder.approved_at.asc(), Stakeholder.id.asc()]
-    column = {"country": _country_order(), "sector": Sector.name}[filters.sort]
-    first = (column.desc() if descending else column.asc()).nulls_last()
-    return [first, Stakeholder.name.asc(), Stakeholder.id.asc()]
-
-
-def stakeholder_list(filters: Filters) -> Select:
-    """The page's rows as one statement; sector joined, constituencies loaded per page."""
-    return (
-        select(Stakeholder)
-        .join(Stakeholder.sector)
-        .options(contains_eager(Stakeholder.sector), selectinload(Stakeholder.constituencies))
-        .where(*_public(filters))
-        .order_by(*_order_by(filters))
+def list_page(filters: Filters, *, cursor: str | None, number: int | None, per_page: int):
+    """The page's rows: one statement, sector joined, constituencies loaded per page."""
+    return lists.page(
+        filters.request(),
+        cursor=cursor,
+        number=number,
+        per_page=per_page,
+        joins=[Stakeholder.sector],
+        options=[contains_eager(Stakeholder.sector), selectinload(Stakeholder.constituencies)],
     )
 
 
-def sector_facet(filters: Filters) -> list[tuple[Sector, int]]:
-    """Every sector, in taxonomy order, with its count under the other filters."""
-    # Count on the stakeholder table alone, then name the 16 sectors: joining first made
-    # PostgreSQL count through the join (55 ms instead of 16 at 100k rows, bench/README.md).
-    stmt = (
-        select(Stakeholder.sector_code, func.count())
-        .where(*_public(filters, without="sector"))
-        .group_by(Stakeholder.sector_code)
+@dataclass(frozen=True)
+class Facets:
+    """The counts beside the list, each under the visitor's other filters."""
+
+    total: lists.Count
+    sector: list[tuple[Term, int]]
+    constituency: list[tuple[Term, int]]
+    country: list[tuple[str, int]]  # the largest TOP_COUNTRIES, and the chosen one
+    scale: list[tuple[Scale, int]]
+    exact: dict[str, bool]  # False: counted over the first lists.CAP matches only
+    more_countries: bool  # some countries are left to the menu
+
+    @property
+    def approximate(self) -> bool:
+        return not self.total.exact or not all(self.exact.values())
+
+
+def facets(filters: Filters) -> Facets:
+    total, found = lists.counts(filters.request())
+    country = found["country"]
+    top = sorted(country.counts.items(), key=lambda item: (-item[1], countries.name(item[0])))
+    top = [(code, n) for code, n in top if n]
+    shown = top[:TOP_COUNTRIES]
+    if filters.country and filters.country not in dict(shown):
+        shown.append((filters.country, country.get(filters.country)))
+    return Facets(
+        total=total,
+        sector=[(Term(code, name), found["sector"].get(code)) for code, name in SECTORS],
+        constituency=[
+            (Term(code, name), found["constituency"].get(code)) for code, name in CONSTITUENCIES
+        ],
+        country=sorted(shown, key=lambda item: countries.name(item[0])),
+        scale=[(scale, found["scale"].get(scale.value)) for scale in Scale],
+        exact={name: counts.exact for name, counts in found.items()},
+        more_countries=len(top) > len(shown),
     )
-    counts = dict(db.session.execute(stmt).all())
-    sectors = db.session.scalars(select(Sector).order_by(Sector.position))
-    return [(sector, counts.get(sector.code, 0)) for sector in sectors]
-
-
-def constituency_facet(filters: Filters) -> list[tuple[Constituency, int]]:
-    """Every constituency, in taxonomy order, with its count under the other filters."""
-    link = stakeholder_constituency
-    stmt = (
-        select(link.c.constituency_code, func.count())
-        .join(Stakeholder, Stakeholder.id == link.c.stakeholder_id)
-        .where(*_public(filters, without="constituency"))
-        .group_by(link.c.constituency_code)
-    )
-    counts = dict(db.session.execute(stmt).all())
-    constituencies = db.session.scalars(select(Constituency).order_by(Constituency.position))
-    return [(c, counts.get(c.code, 0)) for c in constituencies]
-
-
-def country_facet(filters: Filters) -> list[tuple[str, int]]:
-    """Countries present under the other filters with their counts, by country name."""
-    stmt = (
-        select(Stakeholder.country, func.count())
-        .where(Stakeholder.country.is_not(None), *_public(filters, without="country"))
-        .group_by(Stakeholder.country)
-    )
-    rows = [(code, count) for code, count in db.session.execute(stmt)]
-    return sorted(rows, key=lambda row: countries.name(row[0]))
-
-
-def scale_facet(filters: Filters) -> list[tuple[Scale, int]]:
-    """Each scale with its count under the other filters, local to global."""
-    stmt = (
-        select(Stakeholder.scale, func.count())
-        .where(*_public(filters, without="scale"))
-        .group_by(Stakeholder.scale)
-    )
-    counts = dict(db.session.execute(stmt).all())
-    return [(scale, counts.get(scale, 0)) for scale in Scale]
 
 
 def public_countries() -> list[str]:
-    """Codes of the countries that have an approved stakeholder (the country filter's options)."""
-    stmt = (
-        select(Stakeholder.country)
-        .where(Stakeholder.status == Status.APPROVED, Stakeholder.country.is_not(None))
-        .distinct()
-    )
-    return sorted(db.session.scalars(stmt), key=countries.name)
+    """Codes of the countries that have an approved stakeholder (the country menu), from the
+    maintained counts."""
+    return sorted(lists.present(lists.Request(LISTING), "country"), key=countries.name)
 
 
 def get_stakeholder(stakeholder_id: int) -> Stakeholder | None:

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from registry import countries, revisions, workflow
+from registry import countries, lists, revisions, workflow
 from registry.htmx import render
 from registry.models import SCALE_LABELS, Stakeholder
-from registry.pagination import paginate
+from registry.pagination import numbered_pages
 from registry.permissions import can, requires
 from registry.stakeholders import bp, queries
+from registry.text import clean
 from registry.workflow import STATUS_LABELS
 
+MAX_CURSOR = 1_000  # a longer cursor is not one of ours
 MAX_MERGE_HOPS = 10  # a merge chain longer than this is a data error, not a page
 
 
@@ -40,26 +43,62 @@ def _sort_links(filters: queries.Filters) -> dict[str, dict]:
     return links
 
 
+# Why a page link could not be followed; the first page is shown instead, with a 400.
+BAD_PAGE = {
+    "cursor": _l("That page link is damaged or out of date, so the list starts again here."),
+    "sort": _l("That page link was made for another sort order, so the list starts again here."),
+    "number": _l(
+        "Pages after %(max)d are reached with “Next”, or by narrowing the list with a filter. "
+        "The list starts again here.",
+        max=lists.MAX_JUMP,
+    ),
+}
+
+
+def _page_number(value: str | None) -> int | None:
+    """The ``page`` argument: None when absent or unusable (the first page), else the number
+    (which may be out of reach: the machinery says so)."""
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if number >= 1 else None
+
+
 @bp.route("/")
 @requires("public")
 def index():
     """Approved stakeholders, filtered, sorted and paged, with a count for each filter value."""
     filters = queries.Filters.from_args(request.args)
-    page = paginate(queries.stakeholder_list(filters))
+    cursor = clean(request.args.get("cursor"), MAX_CURSOR) or None
+    per_page = current_app.config["PER_PAGE"]
+    status, notice = 200, None
+    try:
+        page = queries.list_page(
+            filters,
+            cursor=cursor,
+            number=_page_number(request.args.get("page")),
+            per_page=per_page,
+        )
+    except lists.BadPage as exc:
+        status, notice = 400, BAD_PAGE[str(exc)]
+        page = queries.list_page(filters, cursor=None, number=None, per_page=per_page)
+    facets = queries.facets(filters)
     return render(
         "stakeholders/list.html",
         block="results",
+        status=status,
+        notice=notice,
         filters=filters,
         page=page,
-        sector_facet=queries.sector_facet(filters),
-        constituency_facet=queries.constituency_facet(filters),
-        country_facet=queries.country_facet(filters),
-        scale_facet=queries.scale_facet(filters),
+        numbered=numbered_pages(page, facets.total),
+        facets=facets,
         # Called by the template only when the whole page (with the form) is rendered.
         country_options=queries.public_countries,
         sort_links=_sort_links(filters),
         country_name=countries.name,
         scale_labels=SCALE_LABELS,
+        cap=lists.CAP,
     )
 
 

@@ -1,0 +1,226 @@
+"""Maintained counts: the public totals and facet counts, kept current where entries change.
+
+Every list's unfiltered numbers (the home page, the default list, its facets, the country
+menu) are the same for every visitor and change only when an entry enters or leaves the
+public list or changes a facet value. Recounting them per page view reads every public row;
+instead each flush that changes a counted entry adds its difference to ``facet_count`` in the
+same transaction. That covers every path that changes an entry (the workflow's approvals,
+archives, withdrawals and merges, approved revisions, imports through the ORM) without any of
+them knowing about counts. Bulk writes around the ORM (``flask generate``) call ``recount``.
+
+The difference of one entry is taken from SQLAlchemy's attribute history: the values it had
+when last loaded or flushed, against the values it has now. Counted columns are mapped with
+``active_history`` so that their old value is known even when it was never read.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from types import SimpleNamespace
+from typing import Any
+
+from flask import g, has_request_context
+from sqlalchemy import String, cast, delete, event, func, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from registry.extensions import db
+from registry.lists import Listing
+from registry.models import FacetCount
+
+TOTAL = ("", "")  # the facet and value under which a list's total is kept
+
+_LISTINGS: dict[type, Listing] = {}
+
+
+def register(listing: Listing) -> Listing:
+    """Keep ``listing``'s counts from now on (registered once, at import)."""
+    _LISTINGS[listing.model] = listing
+    return listing
+
+
+def listing_for(key: str) -> Listing:
+    return next(listing for listing in _LISTINGS.values() if listing.key == key)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def read(key: str) -> dict[str, dict[str, int]]:
+    """facet -> value -> count for the list ``key`` ("" -> "" holds the total): one statement,
+    once per request."""
+    cache = g.setdefault("_facet_counts", {}) if has_request_context() else {}
+    if key not in cache:
+        listing = listing_for(key)
+        names = ["", *(facet.name for facet in listing.facets)]
+        stmt = select(FacetCount.facet, FacetCount.value, FacetCount.n).where(
+            FacetCount.entry_type == key, FacetCount.facet.in_(names), FacetCount.n > 0
+        )
+        found: dict[str, dict[str, int]] = {}
+        for facet, value, n in db.session.execute(stmt):
+            found.setdefault(facet, {})[value] = n
+        cache[key] = found
+    return cache[key]
+
+
+def total(key: str) -> int:
+    return read(key).get("", {}).get("", 0)
+
+
+# --- keeping ----------------------------------------------------------------------------------
+
+
+def keys_of(listing: Listing, row: Any) -> Counter[tuple[str, str]]:
+    """The (facet, value) counters one row adds to: none unless it is public."""
+    if row is None or not listing.is_public(row):
+        return Counter()
+    keys: Counter[tuple[str, str]] = Counter([TOTAL])
+    for facet in listing.facets:
+        keys.update((facet.name, value) for value in set(facet.values_of(row)))
+    return keys
+
+
+def _attributes(listing: Listing) -> list[str]:
+    return list(dict.fromkeys([*listing.watched, *(facet.attr for facet in listing.facets)]))
+
+
+def _before(listing: Listing, obj: Any) -> SimpleNamespace | None:
+    """``obj`` as it was at its last load or flush (None if it is new)."""
+    state = inspect(obj)
+    if state.pending or state.transient:
+        return None
+    values = {}
+    for name in _attributes(listing):
+        attribute = state.attrs[name]
+        history = attribute.history
+        if not history.has_changes():
+            values[name] = attribute.value
+        elif (
+            state.mapper.relationships.get(name) is not None
+            and state.mapper.relationships[name].uselist
+        ):
+            values[name] = [*history.unchanged, *history.deleted]
+        else:
+            values[name] = history.deleted[0] if history.deleted else None
+    return SimpleNamespace(**values)
+
+
+def _changed(listing: Listing, obj: Any) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in _attributes(listing))
+
+
+def differences(session: Session) -> Counter[tuple[str, str, str]]:
+    """What this flush changes in the counts: (entry type, facet, value) -> +n / -n."""
+    delta: Counter[tuple[str, str, str]] = Counter()
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        listing = _LISTINGS.get(type(obj))
+        if listing is None:
+            continue
+        if obj in session.new:
+            before, after = None, obj
+        elif obj in session.deleted:
+            before, after = _before(listing, obj), None
+        elif _changed(listing, obj):
+            before, after = _before(listing, obj), obj
+        else:
+            continue
+        change = keys_of(listing, after)
+        change.subtract(keys_of(listing, before))
+        for (facet, value), n in change.items():
+            if n:
+                delta[(listing.key, facet, value)] += n
+    return Counter({key: n for key, n in delta.items() if n})
+
+
+def _upsert(rows: list[dict[str, Any]]):
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(FacetCount.__table__).values(rows)
+    return stmt.on_conflict_do_update(
+        index_elements=["entry_type", "facet", "value"],
+        set_={"n": FacetCount.__table__.c.n + stmt.excluded.n},
+    )
+
+
+def apply(session: Session, delta: Counter[tuple[str, str, str]]) -> None:
+    """Add ``delta`` to the stored counts: one statement, rows in key order (so that two
+    transactions lock them in the same order and never deadlock)."""
+    if not delta:
+        return
+    rows = [
+        {"entry_type": key, "facet": facet, "value": value, "n": n}
+        for (key, facet, value), n in sorted(delta.items())
+    ]
+    session.connection().execute(_upsert(rows))
+    if has_request_context():
+        g.pop("_facet_counts", None)
+
+
+@event.listens_for(Session, "after_flush")
+def _count_changes(session: Session, _context) -> None:
+    # After the flush's statements, before its bookkeeping: ``new``, ``dirty``, ``deleted``
+    # and the attribute history still describe what the flush wrote, and new rows now have
+    # their column defaults (a scale left unset is "local" from here on).
+    if _LISTINGS:
+        apply(session, differences(session))
+
+
+# --- recounting -------------------------------------------------------------------------------
+
+
+def computed(listing: Listing) -> dict[str, dict[str, int]]:
+    """The counts recounted from the rows: what the maintained table must equal."""
+    model = listing.model
+    where = listing.public()
+    found: dict[str, dict[str, int]] = {
+        "": {"": db.session.scalar(select(func.count()).select_from(model).where(*where))}
+    }
+    for facet in listing.facets:
+        if facet.link is None:
+            value = cast(facet.column, String)
+            stmt = select(value, func.count()).where(*where, facet.column.is_not(None))
+        else:
+            value = facet.column
+            stmt = (
+                select(value, func.count())
+                .select_from(facet.link)
+                .join(model, model.id == facet.link_key)
+                .where(*where)
+            )
+        found[facet.name] = dict(db.session.execute(stmt.group_by(value)).all())
+    if not found[""][""]:
+        found[""] = {}
+    return {facet: counts for facet, counts in found.items() if counts}
+
+
+def stored(listing: Listing) -> dict[str, dict[str, int]]:
+    """The maintained counts as stored (zeros left out), read past the request's cache."""
+    stmt = select(FacetCount.facet, FacetCount.value, FacetCount.n).where(
+        FacetCount.entry_type == listing.key, FacetCount.n != 0
+    )
+    found: dict[str, dict[str, int]] = {}
+    for facet, value, n in db.session.execute(stmt):
+        found.setdefault(facet, {})[value] = n
+    return found
+
+
+def recount(listing: Listing) -> None:
+    """Replace ``listing``'s stored counts by a recount, in the caller's transaction (after a
+    bulk load, or to repair them). Reads every public row: never on a page view."""
+    db.session.execute(delete(FacetCount).where(FacetCount.entry_type == listing.key))
+    rows = [
+        {"entry_type": listing.key, "facet": facet, "value": value, "n": n}
+        for facet, values in computed(listing).items()
+        for value, n in values.items()
+    ]
+    if rows:
+        db.session.execute(FacetCount.__table__.insert(), rows)
+    if has_request_context():
+        g.pop("_facet_counts", None)
+
+
+def recount_all() -> list[str]:
+    for listing in _LISTINGS.values():
+        recount(listing)
+    return [listing.key for listing in _LISTINGS.values()]

@@ -1,0 +1,373 @@
+"""One list machinery for every public list: stakeholders now, initiatives, commitments and
+engagements next.
+
+A list is declared once as a ``Listing``: which rows are public, its facets (the filters that
+show a count per value) and its sorts. From that declaration come
+
+* the page: one statement, keyset-paginated by an opaque signed cursor ("next"/"previous"),
+  with a jump to page N only while N is small (an OFFSET of a few hundred rows at most);
+* the counts: the unfiltered ones read from the maintained table (``registry.counts``), the
+  filtered ones over at most ``CAP`` candidate rows and marked approximate past that, all of
+  them in one statement;
+* the maintained counts themselves, kept by ``registry.counts`` from the same facets.
+
+Every sort ends with the row's id, and the model has an index for each ``(public condition,
+sort columns)``; a sort on something computed (a country by its name) sorts by a stored key.
+Nothing here reads a number of rows that grows with the registry.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadData, URLSafeSerializer
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Table,
+    cast,
+    exists,
+    func,
+    literal,
+    select,
+    tuple_,
+    union_all,
+)
+
+from registry.extensions import db
+
+CAP = 10_000  # a filtered count or facet reads at most this many rows, then says "more than"
+MAX_JUMP = 20  # pages 1..MAX_JUMP may be asked for by number; deeper ones only by cursor
+ASC, DESC = "asc", "desc"
+
+
+class BadPage(ValueError):
+    """A cursor or a page number this list cannot serve: tampered, stale or out of reach."""
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A filter with a count per value: a column of the row, or codes in a link table."""
+
+    name: str  # the query argument, and the facet's key in the maintained counts
+    attr: str  # the model's attribute: a column, or a collection of terms with a ``code``
+    column: Any  # the SQL value: the model's column, or the link table's value column
+    link: Table | None = None
+    link_key: Any = None  # the link table's column holding the row's id
+    parse: Callable[[str], Any] = str  # a chosen value as the column compares it
+
+    def values_of(self, row: Any) -> list[str]:
+        """This facet's values for one row (in memory), as the counts store them."""
+        value = getattr(row, self.attr)
+        if self.link is not None:
+            return [item.code for item in value]
+        if value is None:
+            return []
+        return [value.value if isinstance(value, enum.Enum) else str(value)]
+
+    def condition(self, model: type, value: str) -> ColumnElement[bool]:
+        if self.link is None:
+            return self.column == self.parse(value)
+        return exists().where(self.link_key == model.id, self.column == value)
+
+    def grouped(self, model: type, candidates: Select) -> Select:
+        """(value, count) over ``candidates`` (a capped select of the rows' ids)."""
+        sub = candidates.subquery()
+        if self.link is None:
+            value = cast(self.column, String)
+            return (
+                select(value, func.count())
+                .select_from(model)
+                .join(sub, sub.c.id == model.id)
+                .group_by(value)
+            )
+        return (
+            select(self.column, func.count())
+            .select_from(self.link)
+            .join(sub, sub.c.id == self.link_key)
+            .group_by(self.column)
+        )
+
+
+@dataclass(frozen=True)
+class Sort:
+    """An order the list offers: its columns, ending with a unique one (the id)."""
+
+    key: str
+    columns: tuple[Any, ...]
+    first: str = ASC  # the direction a first click on the column sorts in
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A public list, declared once."""
+
+    key: str  # the counts' entry type, e.g. "stakeholder"
+    model: type
+    public: Callable[[], list[ColumnElement[bool]]]  # the rows anyone may see, in SQL
+    is_public: Callable[[Any], bool]  # the same test on a row in memory
+    facets: tuple[Facet, ...]
+    sorts: Mapping[str, Sort]
+    default_sort: str
+    # Attributes besides the facets' whose change can move a row in or out of the list.
+    watched: tuple[str, ...] = ()
+
+    def facet(self, name: str) -> Facet:
+        return next(f for f in self.facets if f.name == name)
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number of rows, exact or known only to exceed ``CAP``."""
+
+    n: int
+    exact: bool = True
+
+
+@dataclass(frozen=True)
+class FacetCounts:
+    counts: dict[str, int]
+    exact: bool = True  # False: counted over the first CAP candidates, each a lower bound
+
+    def get(self, value: str) -> int:
+        return self.counts.get(value, 0)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What one visitor asked of one list: active filters, the sort and its direction."""
+
+    listing: Listing
+    conditions: Mapping[str, ColumnElement[bool]] = field(default_factory=dict)
+    chosen: Mapping[str, str] = field(default_factory=dict)  # facet name -> chosen value
+    sort: str = ""
+    direction: str = ASC
+
+    def __post_init__(self) -> None:
+        if self.sort not in self.listing.sorts:
+            object.__setattr__(self, "sort", self.listing.default_sort)
+
+    @property
+    def columns(self) -> tuple[Any, ...]:
+        return self.listing.sorts[self.sort].columns
+
+    def where(self, *, without: str | None = None) -> list[ColumnElement[bool]]:
+        others = [c for name, c in self.conditions.items() if name != without]
+        return [*self.listing.public(), *others]
+
+
+def facet_conditions(listing: Listing, chosen: Mapping[str, str]) -> dict[str, ColumnElement]:
+    """The SQL condition of each chosen facet value, by facet name."""
+    return {
+        name: listing.facet(name).condition(listing.model, value)
+        for name, value in chosen.items()
+        if value
+    }
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    items: list
+    per_page: int
+    next: str | None = None  # cursor of the next page
+    prev: str | None = None  # cursor of the previous page
+    number: int | None = None  # set when the page was asked for by number (or is the first)
+
+    @property
+    def first(self) -> bool:
+        return self.number == 1
+
+
+def _serializer(listing: Listing) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"list-cursor:{listing.key}")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _typed(column: Any, value: Any) -> Any:
+    python_type = column.type.python_type
+    if python_type is datetime:
+        if not isinstance(value, str):
+            raise BadPage("cursor")
+        return datetime.fromisoformat(value)
+    if python_type is int and not (isinstance(value, int) and not isinstance(value, bool)):
+        raise BadPage("cursor")
+    if python_type is str and not isinstance(value, str):
+        raise BadPage("cursor")
+    return value
+
+
+def _cursor(request: Request, row: Any, forward: bool) -> str:
+    values = [_plain(getattr(row, column.key)) for column in request.columns]
+    marker = "n" if forward else "p"
+    return _serializer(request.listing).dumps([request.sort, request.direction, marker, values])
+
+
+def _read_cursor(request: Request, token: str) -> tuple[bool, list[Any]]:
+    """(forward, the sort key values after or before which the page starts)."""
+    try:
+        sort, direction, marker, values = _serializer(request.listing).loads(token)
+    except (BadData, ValueError, TypeError) as exc:
+        raise BadPage("cursor") from exc
+    if (sort, direction) != (request.sort, request.direction):
+        raise BadPage("sort")
+    columns = request.columns
+    if marker not in {"n", "p"} or not isinstance(values, list) or len(values) != len(columns):
+        raise BadPage("cursor")
+    try:
+        typed = [_typed(c, v) for c, v in zip(columns, values, strict=True)]
+    except ValueError as exc:
+        raise BadPage("cursor") from exc
+    return marker == "n", typed
+
+
+def _ordered(stmt: Select, request: Request, *, reverse: bool = False) -> Select:
+    ascending = (request.direction == ASC) != reverse
+    return stmt.order_by(*(c.asc() if ascending else c.desc() for c in request.columns))
+
+
+def _after(request: Request, values: Sequence[Any], *, forward: bool) -> ColumnElement[bool]:
+    columns = request.columns
+    key = tuple_(*columns)
+    bound = tuple_(*(literal(v, c.type) for c, v in zip(columns, values, strict=True)))
+    ascending = (request.direction == ASC) == forward
+    return key > bound if ascending else key < bound
+
+
+def page(
+    request: Request,
+    *,
+    cursor: str | None = None,
+    number: int | None = None,
+    per_page: int = 25,
+    options: Sequence[Any] = (),
+    joins: Sequence[Any] = (),
+) -> Page:
+    """One page of the list in one statement (plus whatever ``options`` load per page).
+
+    ``cursor`` continues from a row; ``number`` (1..MAX_JUMP) jumps by a small OFFSET.
+    Raises ``BadPage`` for a cursor that is not this list's or not this sort's, and for a
+    page number past MAX_JUMP."""
+    stmt = select(request.listing.model)
+    for target in joins:
+        stmt = stmt.join(target)
+    stmt = stmt.options(*options).where(*request.where()).limit(per_page + 1)
+    if cursor:
+        forward, values = _read_cursor(request, cursor)
+        stmt = _ordered(
+            stmt.where(_after(request, values, forward=forward)), request, reverse=not forward
+        )
+        rows = list(db.session.scalars(stmt))
+        more = len(rows) > per_page
+        rows = rows[:per_page]
+        if not forward:
+            rows.reverse()
+        result = Page(rows, per_page)
+        if rows:
+            # Came forward: there is a page before; came back: one after.
+            has_next = more if forward else True
+            has_prev = True if forward else more
+            result.next = _cursor(request, rows[-1], True) if has_next else None
+            result.prev = _cursor(request, rows[0], False) if has_prev else None
+        return result
+    number = number or 1
+    if number < 1 or number > MAX_JUMP:
+        raise BadPage("number")
+    stmt = _ordered(stmt.offset((number - 1) * per_page), request)
+    rows = list(db.session.scalars(stmt))
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    result = Page(rows, per_page, number=number)
+    if rows and more:
+        result.next = _cursor(request, rows[-1], True)
+    if rows and number > 1:
+        result.prev = _cursor(request, rows[0], False)
+    return result
+
+
+# --- counts -----------------------------------------------------------------------------------
+
+
+def _capped(request: Request, *, without: str | None = None) -> Select:
+    model = request.listing.model
+    return select(model.id.label("id")).where(*request.where(without=without)).limit(CAP)
+
+
+def counts(request: Request) -> tuple[Count, dict[str, FacetCounts]]:
+    """The list's total and every facet's counts, each under the other filters.
+
+    Unfiltered numbers come from the maintained table; the rest are counted over at most
+    ``CAP`` candidate rows, in one statement, and marked approximate when the cap was hit."""
+    from registry import counts as maintained
+
+    listing = request.listing
+    stored = maintained.read(listing.key)
+    active = set(request.conditions)
+    total: Count | None = None
+    if not active:
+        total = Count(stored.get("", {}).get("", 0))
+    elif len(active) == 1 and set(request.chosen) == active:
+        # One facet value chosen: its maintained count is the total.
+        (name, value), *_ = request.chosen.items()
+        total = Count(stored.get(name, {}).get(value, 0))
+    facets: dict[str, FacetCounts] = {}
+    branches: list[Select] = []
+    for facet in listing.facets:
+        if not active - {facet.name}:
+            facets[facet.name] = FacetCounts(dict(stored.get(facet.name, {})))
+            continue
+        candidates = _capped(request, without=facet.name)
+        grouped = facet.grouped(listing.model, candidates)
+        branches.append(_labelled(facet.name, grouped))
+        branches.append(_labelled(f"{facet.name}#rows", _row_count(candidates)))
+    if total is None:
+        branches.append(_labelled("#total", _row_count(_capped(request).limit(CAP + 1))))
+    if branches:
+        found: dict[str, dict[str, int]] = {}
+        for facet_name, value, n in db.session.execute(union_all(*branches)):
+            found.setdefault(facet_name, {})[value] = n
+        for facet in listing.facets:
+            if facet.name in facets:
+                continue
+            rows = found.get(f"{facet.name}#rows", {}).get("", 0)
+            facets[facet.name] = FacetCounts(found.get(facet.name, {}), exact=rows < CAP)
+        if total is None:
+            n = found.get("#total", {}).get("", 0)
+            total = Count(min(n, CAP), exact=n <= CAP)
+    assert total is not None
+    return total, facets
+
+
+def _row_count(candidates: Select) -> Select:
+    return select(literal(""), func.count()).select_from(candidates.subquery())
+
+
+def _labelled(name: str, grouped: Select) -> Select:
+    """``grouped``'s (value, count) rows with the facet's name in front, for the union."""
+    sub = grouped.subquery()
+    value, n = sub.c
+    return select(
+        literal(name, String).label("facet"), cast(value, String).label("value"), n.label("n")
+    )
+
+
+def present(request: Request, facet: str) -> list[str]:
+    """Values of ``facet`` that any public row has (a filter's options), from the counts."""
+    from registry import counts as maintained
+
+    return [value for value, n in maintained.read(request.listing.key).get(facet, {}).items() if n]
