@@ -85,8 +85,14 @@ def _init_extensions(app: Flask) -> None:
     from registry.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
     db.init_app(app)
+    from registry.database import include_object
+
     migrate.init_app(
-        app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True
+        app,
+        db,
+        directory=str(Path(app.root_path).parent / "migrations"),
+        render_as_batch=True,
+        include_object=include_object,
     )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
@@ -132,6 +138,10 @@ def _init_request_hooks(app: Flask) -> None:
         if "request_id" in g:
             headers["X-Request-ID"] = g.request_id
         return response
+
+    from registry.http_cache import cache_headers
+
+    app.after_request(cache_headers)
 
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)

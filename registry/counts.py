@@ -25,8 +25,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from registry.extensions import db
-from registry.lists import Listing
+from registry.lists import WORDS, Listing
 from registry.models import FacetCount
+from registry.text import name_words
 
 TOTAL = ("", "")  # the facet and value under which a list's total is kept
 
@@ -67,6 +68,17 @@ def total(key: str) -> int:
     return read(key).get("", {}).get("", 0)
 
 
+def word_counts(key: str, words: list[str]) -> dict[str, int]:
+    """How many public entries of ``key`` have each of ``words`` in their vocabulary."""
+    if not words:
+        return {}
+    stmt = select(FacetCount.value, FacetCount.n).where(
+        FacetCount.entry_type == key, FacetCount.facet == WORDS, FacetCount.value.in_(words)
+    )
+    found = {value: n for value, n in db.session.execute(stmt) if n > 0}
+    return {word: found.get(word, 0) for word in words}
+
+
 # --- keeping ----------------------------------------------------------------------------------
 
 
@@ -77,11 +89,16 @@ def keys_of(listing: Listing, row: Any) -> Counter[tuple[str, str]]:
     keys: Counter[tuple[str, str]] = Counter([TOTAL])
     for facet in listing.facets:
         keys.update((facet.name, value) for value in set(facet.values_of(row)))
+    if listing.vocabulary:
+        keys.update((WORDS, word) for word in name_words(getattr(row, listing.vocabulary)))
     return keys
 
 
 def _attributes(listing: Listing) -> list[str]:
-    return list(dict.fromkeys([*listing.watched, *(facet.attr for facet in listing.facets)]))
+    names = [*listing.watched, *(facet.attr for facet in listing.facets)]
+    if listing.vocabulary:
+        names.append(listing.vocabulary)
+    return list(dict.fromkeys(names))
 
 
 def _before(listing: Listing, obj: Any) -> SimpleNamespace | None:
@@ -189,6 +206,12 @@ def computed(listing: Listing) -> dict[str, dict[str, int]]:
                 .where(*where)
             )
         found[facet.name] = dict(db.session.execute(stmt.group_by(value)).all())
+    if listing.vocabulary:
+        words: Counter[str] = Counter()
+        names = select(getattr(model, listing.vocabulary)).where(*where)
+        for (name,) in db.session.execute(names.execution_options(yield_per=10_000)):
+            words.update(name_words(name))
+        found[WORDS] = dict(words)
     if not found[""][""]:
         found[""] = {}
     return {facet: counts for facet, counts in found.items() if counts}

@@ -1,4 +1,5 @@
-"""Database helpers every part may use: running a statement under a time limit."""
+"""Database helpers every part may use: running a statement under a time limit, and the
+schema comparison's view of indexes that only PostgreSQL has."""
 
 from __future__ import annotations
 
@@ -35,3 +36,17 @@ def within_time(stmt: Select, timeout_ms: int | None = None) -> list:
             raise
         current_app.logger.info("statement dropped after %s", timeout)
         return []
+
+
+# Indexes that only PostgreSQL has, made by the migrations and unknown to the models: an
+# expression index SQLite can neither use the same way nor reflect (Alembic would warn).
+POSTGRESQL_ONLY_INDEXES = {
+    # "Did you mean …?": names starting with what was typed, ``lower(name) LIKE 'abc%'``.
+    "ix_stakeholder_name_prefix": "stakeholder (lower(name) text_pattern_ops)",
+}
+
+
+def include_object(_obj, name, type_, reflected, _compare_to) -> bool:
+    """Alembic's ``include_object``: the PostgreSQL-only indexes are not the models' to
+    compare."""
+    return not (type_ == "index" and reflected and name in POSTGRESQL_ONLY_INDEXES)

@@ -45,6 +45,7 @@ from registry.extensions import db
 CAP = 10_000  # a filtered count or facet reads at most this many rows, then says "more than"
 MAX_JUMP = 20  # pages 1..MAX_JUMP may be asked for by number; deeper ones only by cursor
 ASC, DESC = "asc", "desc"
+WORDS = "word"  # the maintained counts' facet of a list's vocabulary
 
 
 class BadPage(ValueError):
@@ -117,6 +118,9 @@ class Listing:
     default_sort: str
     # Attributes besides the facets' whose change can move a row in or out of the list.
     watched: tuple[str, ...] = ()
+    # The attribute whose words are counted (facet ``WORDS``): how rare each word of a typed
+    # name is, so that name suggestions look up by the rarest (``stakeholders.similar``).
+    vocabulary: str | None = None
 
     def facet(self, name: str) -> Facet:
         return next(f for f in self.facets if f.name == name)

@@ -199,7 +199,28 @@ def test_several_flushes_in_one_transaction_and_a_delete(app, check, registry_ro
         "country": {"IT": 1},
         "scale": {"local": 1},
         "constituency": {"workers": 1},
+        "word": {"paris": 1, "youth": 1},
     }
+
+
+def test_words_follow_renames_and_approvals(app, check, registry_rows, admin_user):
+    assert check()["word"] == {"kenya": 1, "women": 1, "paris": 1, "youth": 1}
+    with app.app_context():
+        db.session.get(Stakeholder, registry_rows["approved_fr"].id).name = "Paris Women of Art"
+        db.session.commit()
+    _act(
+        app,
+        admin_user,
+        lambda get, actor: workflow.transition(
+            get(registry_rows["submitted"].id), "approve", actor
+        ),
+    )
+    words = check()["word"]
+    assert words["women"] == 2
+    assert "youth" not in words
+    assert words["slum"] == 1
+    assert "of" not in words  # a stopword
+    assert words["art"] == 1
 
 
 def test_a_rolled_back_change_leaves_the_counts(app, check, registry_rows):

@@ -11,6 +11,7 @@ from sqlalchemy import inspect, make_url, select, text
 from sqlalchemy.exc import IntegrityError
 
 from registry import create_app
+from registry.database import include_object
 from registry.extensions import db
 from registry.models import Merge, Revision, RevisionStatus
 from tests.conftest import test_config
@@ -19,7 +20,8 @@ from tests.conftest import test_config
 def test_no_pending_autogenerate_diff(app):
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
+            connection,
+            opts={"compare_type": True, "render_as_batch": True, "include_object": include_object},
         )
         diff = compare_metadata(context, db.metadata)
     assert diff == []

@@ -179,9 +179,7 @@ def test_sqlite_never_reads_more_than_the_cap(app, add, monkeypatch):
     assert len(found) <= 5
 
 
-@pytest.mark.postgres_only
-def test_postgres_uses_the_trigram_operator(app, add):
-    add("Nakuru Youth Acton Network")
+def _statements(app, look_up) -> tuple[list, list[str]]:
     statements: list[str] = []
 
     def collect(conn, cursor, statement, parameters, context, executemany):
@@ -191,16 +189,59 @@ def test_postgres_uses_the_trigram_operator(app, add):
         engine = db.engine
         event.listen(engine, "before_cursor_execute", collect)
         try:
-            found = similar("Nakuru Youth Action Network")
+            found = look_up()
         finally:
             event.remove(engine, "before_cursor_execute", collect)
+    return found, statements
 
+
+@pytest.mark.postgres_only
+def test_postgres_looks_up_by_prefix_then_by_the_rarest_words(app, add):
+    add("Nakuru Youth Acton Network", "Youth Network of Kisumu", "Network Youth Kenya")
+    found, statements = _statements(app, lambda: similar("Nakuru Youth Action Network"))
     assert names(found) == ["Nakuru Youth Acton Network"]
-    # Around the look-up: the savepoint and the statement timeout it runs under.
-    [statement] = [s for s in statements if "FROM stakeholder" in s]
-    assert "similarity(stakeholder.name" in statement
-    assert "stakeholder.name %" in statement
-    assert any("set_config" in s for s in statements)
+    prefix, counts, *_corrections, ranked = [
+        s for s in statements if "stakeholder" in s or "facet_count" in s
+    ]
+    assert "lower(stakeholder.name) LIKE" in prefix
+    assert "facet_count" in counts
+    # "nakuru" is the rarest known word: the candidates must contain it, then similarity ranks.
+    assert "stakeholder.name ILIKE" in ranked
+    assert "similarity(stakeholder.name" in ranked
+    # Never the whole name's trigrams against every row (seconds for common words at 1M).
+    assert not any("stakeholder.name %" in s for s in statements)
+    assert any("set_config" in s for s in statements)  # under the statement timeout
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        # A common prefix: names that start with it.
+        ("Community Water", ["Community Water Trust", "Community Water Users Kibera"]),
+        # A typo in the rare word: corrected to the closest word the registry knows.
+        ("Comunity Watr Trust Kiberra", ["Community Water Users Kibera"]),
+        # Common words only, in another order.
+        ("Trust Water Community", ["Community Water Trust"]),
+        # 200 characters: the first words decide, the rest does not drown them.
+        ("Kibera Water Users Community " + "association " * 16, ["Community Water Users Kibera"]),
+    ],
+)
+def test_postgres_suggestions_answer_every_kind_of_input(app, add, typed, expected):
+    add("Community Water Trust", "Community Water Users Kibera", "Urban Youth Forum")
+    with app.app_context():
+        found = similar(typed[:200], limit=2)
+    assert set(expected) <= set(names(found))
+
+
+@pytest.mark.postgres_only
+def test_known_words_are_rarest_first_and_typos_corrected(app, add):
+    from registry.stakeholders.similar import known_words
+
+    add("Kibera Water Trust", "Mathare Water Trust", "Kisumu Water Forum")
+    with app.app_context():
+        assert known_words("Kiberra Water Trust") == [("kibera", 1), ("trust", 2), ("water", 3)]
+        assert known_words("zzzzqqq") == []
 
 
 @pytest.mark.postgres_only

@@ -3,6 +3,7 @@
 from flask import Blueprint
 
 from registry.htmx import render
+from registry.http_cache import cacheable
 from registry.main import services
 from registry.permissions import requires
 
@@ -10,6 +11,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
+@cacheable()
 @requires("public")
 def index():
     """The registry at a glance: who takes part, by sector and constituency, and who is new."""

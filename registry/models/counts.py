@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.extensions import db
@@ -16,6 +16,15 @@ class FacetCount(db.Model):
     """
 
     __tablename__ = "facet_count"
+    __table_args__ = (
+        # The name suggestions' vocabulary: the closest known word to a typed one.
+        Index(
+            "ix_facet_count_value_trgm",
+            "value",
+            postgresql_using="gin",
+            postgresql_ops={"value": "gin_trgm_ops"},
+        ),
+    )
 
     entry_type: Mapped[str] = mapped_column(String(40), primary_key=True)
     facet: Mapped[str] = mapped_column(String(40), primary_key=True)

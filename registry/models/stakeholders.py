@@ -99,7 +99,8 @@ class Stakeholder(db.Model):
         Index("ix_stakeholder_status_sector_name", "status", "sector_code", "name", "id"),
         Index("ix_stakeholder_status_country_name", "status", "country", "name", "id"),
         Index("ix_stakeholder_status_scale_name", "status", "scale", "name", "id"),
-        # "Did you mean …?": trigram similarity on PostgreSQL (a plain index elsewhere).
+        # "Did you mean …?": trigram similarity on PostgreSQL (a plain index elsewhere); the
+        # prefix index is PostgreSQL's alone (registry.database.POSTGRESQL_ONLY_INDEXES).
         Index(
             "ix_stakeholder_name_trgm",
             "name",
@@ -116,7 +117,7 @@ class Stakeholder(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), active_history=True)  # words are counted
     acronym: Mapped[str | None] = mapped_column(String(30))
     # Counted columns (``registry.counts``) keep their old value on change: active history.
     sector_code: Mapped[str] = mapped_column(ForeignKey("sector.code"), active_history=True)

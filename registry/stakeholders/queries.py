@@ -31,6 +31,7 @@ LISTING = counts.register(
         public=lambda: [Stakeholder.status == Status.APPROVED],
         is_public=lambda row: row.status == Status.APPROVED,
         watched=("status",),
+        vocabulary="name",
         facets=(
             Facet("sector", "sector_code", Stakeholder.sector_code),
             Facet(
@@ -196,9 +197,10 @@ def public_countries() -> list[str]:
 
 
 def get_stakeholder(stakeholder_id: int) -> Stakeholder | None:
+    """The stakeholder with its sector and constituencies, in one statement."""
     stmt = (
         select(Stakeholder)
-        .options(joinedload(Stakeholder.sector), selectinload(Stakeholder.constituencies))
+        .options(joinedload(Stakeholder.sector), joinedload(Stakeholder.constituencies))
         .where(Stakeholder.id == stakeholder_id)
     )
-    return db.session.scalar(stmt)
+    return db.session.scalars(stmt).unique().first()

@@ -1,24 +1,39 @@
 """Approved stakeholders whose name is close to one being registered ("Did you mean …?").
 
-PostgreSQL answers with pg_trgm through the GIN trigram index on ``stakeholder.name``. SQLite
-has no trigrams, so a bounded set of candidates (approved rows sharing a word prefix with the
-name, best overlap first) is scored in Python with RapidFuzz. Neither reads the whole table.
+PostgreSQL, in steps that each read a bounded number of rows (PERFORMANCE-NOTES.md lesson 3):
+
+1. names that start with what was typed: the btree on ``lower(name) text_pattern_ops``;
+2. names that contain the typed name's *rarest* words. How common each word is comes from
+   the maintained word counts (``registry.counts``); a word nobody uses is taken as a typo and
+   replaced by the closest known word (trigram similarity over the vocabulary, a few thousand
+   rows, not the million names). The rarest one or two words then pick at most
+   ``ANCHOR_CAP`` candidates through the trigram GIN index, ranked by similarity to the whole
+   name. A trigram match of the whole name against every row took seconds for common words.
+
+A statement timeout stays as the last guard. SQLite has no trigrams: a bounded set of
+candidates (approved rows sharing a word prefix with the name) is scored with RapidFuzz.
 """
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import String, and_, case, column, func, literal, or_, select, values
 
+from registry import counts
 from registry.database import within_time
 from registry.extensions import db
-from registry.models import Stakeholder, Status
+from registry.lists import WORDS
+from registry.models import FacetCount, Stakeholder, Status
 from registry.models.stakeholders import org_identifier_key
-from registry.text import clean, escape_like
+from registry.text import STOPWORDS, clean, escape_like, name_words
 
 # pg_trgm's own default for the ``%`` operator (``pg_trgm.similarity_threshold``).
 TRIGRAM_THRESHOLD = 0.3
+# A typed word is corrected to a known one at least this similar ("comunity" -> "community").
+WORD_THRESHOLD = 0.4
+ANCHORS = 2  # the rarest words a candidate must contain
+ANCHOR_CAP = 300  # candidates ranked by similarity, at most, however common the words
 # RapidFuzz's token_set_ratio (0-100) at or above which a name counts as close.
 FUZZY_CUTOFF = 80
 # SQLite: at most this many rows are scored in Python, however large the registry grows.
@@ -33,10 +48,6 @@ MAX_WORDS = 8
 PREFIX = 3  # a word prefix short enough to survive a typo later in the word
 
 _WORD = re.compile(r"\w+")
-# Words too common in organization names to tell two apart.
-STOPWORDS = frozenset(
-    {"and", "for", "the", "of", "de", "des", "du", "la", "le", "les", "del", "los", "las", "y"}
-)
 
 
 def _clean(text: str | None) -> str:
@@ -79,21 +90,96 @@ def _same_identifier(org_identifier: str, exclude_id: int | None) -> list[Stakeh
 
 
 def _trigram(name: str, limit: int, exclude_id: int | None) -> list[Stakeholder]:
-    # pg_trgm folds case itself, so ``name`` is compared as stored: wrapping it in lower()
-    # would give the same scores but stop the GIN index on ``name`` from being used.
-    query = literal(name)
-    score = func.similarity(Stakeholder.name, query)
+    found = within_time(_starting_with(name, limit, exclude_id), TIMEOUT_MS)
+    if len(found) < limit:
+        seen = {s.id for s in found}
+        more = _by_rare_words(name, limit, exclude_id)
+        found.extend(s for s in more if s.id not in seen)
+    return found[:limit]
+
+
+def _starting_with(name: str, limit: int, exclude_id: int | None):
+    # ``lower(name) LIKE 'prefix%'`` is served by the text_pattern_ops btree.
     stmt = (
         select(Stakeholder)
-        # ``%`` lets the index find the rows; the explicit score holds whatever the server's
-        # pg_trgm.similarity_threshold is set to.
-        .where(*_public(), Stakeholder.name.op("%")(query), score >= TRIGRAM_THRESHOLD)
-        .order_by(score.desc(), Stakeholder.name, Stakeholder.id)
+        .where(
+            *_public(),
+            func.lower(Stakeholder.name).like(f"{escape_like(name.lower())}%", escape="\\"),
+        )
+        .order_by(func.lower(Stakeholder.name), Stakeholder.id)
         .limit(limit)
     )
     if exclude_id is not None:
         stmt = stmt.where(Stakeholder.id != exclude_id)
-    return within_time(stmt, TIMEOUT_MS)
+    return stmt
+
+
+def known_words(name: str) -> list[tuple[str, int]]:
+    """The typed name's words as the registry knows them, rarest first: (word, entries that
+    use it). A word no entry uses is replaced by the closest one in the vocabulary."""
+    typed = name_words(name)[:MAX_WORDS]
+    found = counts.word_counts("stakeholder", typed)
+    unknown = [word for word in typed if not found.get(word)]
+    corrected = _closest_words(unknown) if unknown else {}
+    words: dict[str, int] = {}
+    for word in typed:
+        if found.get(word):
+            words[word] = found[word]
+        elif word in corrected:
+            words.setdefault(*corrected[word])
+    return sorted(words.items(), key=lambda item: (item[1], item[0]))
+
+
+def _closest_words(words: list[str]) -> dict[str, tuple[str, int]]:
+    """For each word, the most similar word of the vocabulary (with its count): one
+    statement, a trigram match over the vocabulary's rows only."""
+    typed = values(column("typed", String), name="typed").data([(w,) for w in words])
+    vocabulary = FacetCount.__table__.alias("vocabulary")
+    score = func.similarity(vocabulary.c.value, typed.c.typed)
+    best = (
+        select(vocabulary.c.value, vocabulary.c.n, score.label("score"))
+        .where(
+            vocabulary.c.entry_type == "stakeholder",
+            vocabulary.c.facet == WORDS,
+            vocabulary.c.n > 0,
+            vocabulary.c.value.op("%")(typed.c.typed),
+            score >= WORD_THRESHOLD,
+        )
+        .order_by(score.desc(), vocabulary.c.n.desc())
+        .limit(1)
+        .lateral("best")
+    )
+    stmt = (
+        select(typed.c.typed, best.c.value, best.c.n).select_from(typed).join(best, literal(True))
+    )
+    return {word: (value, n) for word, value, n in db.session.execute(stmt)}
+
+
+def _by_rare_words(name: str, limit: int, exclude_id: int | None) -> list[Stakeholder]:
+    words = [word for word, _n in known_words(name)]
+    if not words:
+        return []
+    score = func.similarity(Stakeholder.name, literal(name))
+    # The rarest two words together first; if no name has both, each of them alone.
+    tries = [words[:ANCHORS], *([w] for w in words[:ANCHORS])] if len(words) > 1 else [words]
+    for anchors in tries:
+        # ILIKE on ``name`` itself: the trigram GIN index serves it (not ``lower(name)``).
+        contains = [Stakeholder.name.ilike(f"%{escape_like(w)}%", escape="\\") for w in anchors]
+        candidates = select(Stakeholder.id).where(*_public(), and_(*contains))
+        if exclude_id is not None:
+            candidates = candidates.where(Stakeholder.id != exclude_id)
+        capped = candidates.limit(ANCHOR_CAP).subquery()
+        stmt = (
+            select(Stakeholder)
+            .join(capped, capped.c.id == Stakeholder.id)
+            .where(score >= TRIGRAM_THRESHOLD)
+            .order_by(score.desc(), Stakeholder.name, Stakeholder.id)
+            .limit(limit)
+        )
+        found = within_time(stmt, TIMEOUT_MS)
+        if found:
+            return found
+    return []
 
 
 def prefixes(name: str) -> list[str]:

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from registry import countries, lists, revisions, workflow
 from registry.htmx import render
+from registry.http_cache import cacheable
 from registry.models import SCALE_LABELS, Stakeholder
 from registry.pagination import numbered_pages
 from registry.permissions import can, requires
@@ -66,6 +67,7 @@ def _page_number(value: str | None) -> int | None:
 
 
 @bp.route("/")
+@cacheable()
 @requires("public")
 def index():
     """Approved stakeholders, filtered, sorted and paged, with a count for each filter value."""
@@ -121,6 +123,7 @@ def _merge_target(stakeholder: Stakeholder) -> Stakeholder | None:
 
 
 @bp.route("/<int:stakeholder_id>")
+@cacheable()
 @requires("stakeholder.view")
 def detail(stakeholder_id: int):
     """One stakeholder: the public record, and for its members and staff its contacts and
@@ -137,7 +140,7 @@ def detail(stakeholder_id: int):
     stakeholder = _visible_or_404(stakeholder)
     show_contacts = can(current_user, "contact.view", stakeholder)
     show_history = can(current_user, "stakeholder.history", stakeholder)
-    return render(
+    response = render(
         "stakeholders/detail.html",
         stakeholder=stakeholder,
         website_href=_web_link(stakeholder.website),
@@ -148,3 +151,5 @@ def detail(stakeholder_id: int):
         scale_labels=SCALE_LABELS,
         status_labels=STATUS_LABELS,
     )
+    response.last_modified = stakeholder.updated_at
+    return response
