@@ -8,7 +8,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import format_decimal, get_locale
 from flask_wtf.csrf import generate_csrf
 from werkzeug.routing import IntegerConverter
@@ -96,6 +96,7 @@ def _init_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    _install_request_translations(app)
     htmx.init_app(app)
     limiter.init_app(app)
 
@@ -112,6 +113,29 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(unauthorized)
+
+
+def _install_request_translations(app: Flask) -> None:
+    """Templates look the translations up once per request instead of once per string:
+    Flask-Babel's own callables find the domain, the locale and the catalogue again for each
+    of the list page's ~150 strings (a third of its rendering time)."""
+    from flask_babel import get_translations
+
+    def translations():
+        if not has_request_context():
+            return get_translations()
+        found = g.get("_translations")
+        if found is None:
+            found = g._translations = get_translations()
+        return found
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
 
 
 def _init_request_hooks(app: Flask) -> None:
@@ -151,6 +175,7 @@ def _init_templates(app: Flask) -> None:
     from registry.models import ROLE_LABELS
     from registry.permissions import can
     from registry.review.queue import waiting_count
+    from registry.taxonomy import labels
     from registry.workflow import allows
 
     app.jinja_env.globals.update(
@@ -161,6 +186,7 @@ def _init_templates(app: Flask) -> None:
         csrf_token=generate_csrf,
         get_locale=get_locale,
         role_label=ROLE_LABELS.get,
+        term_names=labels,
         review_waiting_count=waiting_count,
     )
     app.jinja_env.filters["number"] = format_decimal  # "10,000", as the reader's locale writes it

@@ -158,3 +158,26 @@ def sync_taxonomy() -> bool:
         changed = True
     db.session.flush()
     return changed
+
+
+class Labels:
+    """Sector and constituency names in one language, by code (``labels()``)."""
+
+    def __init__(self, translate) -> None:
+        self.sector = {code: translate(name) for code, name in SECTORS}
+        self.constituency = {code: translate(name) for code, name in CONSTITUENCIES}
+
+
+_LABELS: dict[str, Labels] = {}
+
+
+def labels() -> Labels:
+    """The taxonomy's names in the page's language, translated once per language per process
+    (a list page shows them ~100 times; each gettext call finds its catalogue again)."""
+    from flask_babel import get_locale, gettext
+
+    locale = str(get_locale() or "")
+    found = _LABELS.get(locale)
+    if found is None:
+        found = _LABELS[locale] = Labels(gettext)
+    return found

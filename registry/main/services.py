@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from registry import counts
 from registry.extensions import db
 from registry.models import Stakeholder, Status
 from registry.stakeholders import queries
 from registry.stakeholders.queries import Term
-from registry.taxonomy import CONSTITUENCIES, SECTORS
+from registry.taxonomy import labels
 
 
 def approved_total() -> int:
@@ -20,20 +19,20 @@ def approved_total() -> int:
 def counts_by_sector() -> list[tuple[Term, int]]:
     """Every sector with its number of approved stakeholders, zeros included (who is missing)."""
     found = counts.read(queries.LISTING.key).get("sector", {})
-    return [(Term(code, name), found.get(code, 0)) for code, name in SECTORS]
+    return [(Term(code, label), found.get(code, 0)) for code, label in labels().sector.items()]
 
 
 def counts_by_constituency() -> list[tuple[Term, int]]:
     """Every constituency with the number of approved stakeholders that speak for it."""
     found = counts.read(queries.LISTING.key).get("constituency", {})
-    return [(Term(code, name), found.get(code, 0)) for code, name in CONSTITUENCIES]
+    names = labels().constituency
+    return [(Term(code, label), found.get(code, 0)) for code, label in names.items()]
 
 
 def newest(limit: int = 8) -> list[Stakeholder]:
     """The latest approvals: the index ``(status, approved_at, id)`` read backwards."""
     stmt = (
         select(Stakeholder)
-        .options(joinedload(Stakeholder.sector))
         .where(Stakeholder.status == Status.APPROVED)
         .order_by(Stakeholder.approved_at.desc(), Stakeholder.id.desc())
         .limit(limit)

@@ -12,14 +12,14 @@ from dataclasses import dataclass, fields
 from typing import NamedTuple
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from registry import countries, counts, lists
 from registry.extensions import db
 from registry.lists import DESC, Facet, Listing, Sort
 from registry.models import Scale, Stakeholder, Status
 from registry.models.stakeholders import stakeholder_constituency
-from registry.taxonomy import CONSTITUENCIES, CONSTITUENCY_CODES, SECTOR_CODES, SECTORS
+from registry.taxonomy import CONSTITUENCY_CODES, SECTOR_CODES, labels
 from registry.text import clean, escape_like
 
 _link = stakeholder_constituency
@@ -61,7 +61,7 @@ class Term(NamedTuple):
     """A taxonomy term as the pages show it (from the taxonomy's data, no query)."""
 
     code: str
-    name: str
+    label: str  # in the page's language
 
 
 MAX_TEXT = 200  # longer search input is cut, never an error
@@ -141,14 +141,13 @@ class Filters:
 
 
 def list_page(filters: Filters, *, cursor: str | None, number: int | None, per_page: int):
-    """The page's rows: one statement, sector joined, constituencies loaded per page."""
+    """The page's rows: one statement, and one for the constituencies of the page."""
     return lists.page(
         filters.request(),
         cursor=cursor,
         number=number,
         per_page=per_page,
-        joins=[Stakeholder.sector],
-        options=[contains_eager(Stakeholder.sector), selectinload(Stakeholder.constituencies)],
+        options=[selectinload(Stakeholder.constituencies)],
     )
 
 
@@ -171,6 +170,7 @@ class Facets:
 
 def facets(filters: Filters) -> Facets:
     total, found = lists.counts(filters.request())
+    names = labels()
     country = found["country"]
     top = sorted(country.counts.items(), key=lambda item: (-item[1], countries.name(item[0])))
     top = [(code, n) for code, n in top if n]
@@ -179,9 +179,12 @@ def facets(filters: Filters) -> Facets:
         shown.append((filters.country, country.get(filters.country)))
     return Facets(
         total=total,
-        sector=[(Term(code, name), found["sector"].get(code)) for code, name in SECTORS],
+        sector=[
+            (Term(code, label), found["sector"].get(code)) for code, label in names.sector.items()
+        ],
         constituency=[
-            (Term(code, name), found["constituency"].get(code)) for code, name in CONSTITUENCIES
+            (Term(code, label), found["constituency"].get(code))
+            for code, label in names.constituency.items()
         ],
         country=sorted(shown, key=lambda item: countries.name(item[0])),
         scale=[(scale, found["scale"].get(scale.value)) for scale in Scale],
@@ -190,10 +193,11 @@ def facets(filters: Filters) -> Facets:
     )
 
 
-def public_countries() -> list[str]:
-    """Codes of the countries that have an approved stakeholder (the country menu), from the
-    maintained counts."""
-    return sorted(lists.present(lists.Request(LISTING), "country"), key=countries.name)
+def public_countries() -> list[tuple[str, str]]:
+    """(code, name) of the countries that have an approved stakeholder, by name (the country
+    menu), from the maintained counts."""
+    present = set(lists.present(lists.Request(LISTING), "country"))
+    return [(code, name) for code, name in countries.by_name() if code in present]
 
 
 def get_stakeholder(stakeholder_id: int) -> Stakeholder | None:
