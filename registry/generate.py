@@ -156,33 +156,50 @@ def _zipf(size: int, exponent: float = 1.0) -> list[float]:
     return list(accumulate(1 / (rank**exponent) for rank in range(1, size + 1)))
 
 
+TABLE_SIZE = 200_000  # entries of a draw table: the rarest name word still appears ~4 times
+
+
+def _table(keys: Sequence, weights: Sequence[float], size: int = TABLE_SIZE) -> tuple:
+    """``keys`` repeated in proportion to ``weights`` (each at least once): a weighted draw is
+    then one uniform pick, several times faster than ``choices`` with weights (which bisects
+    for every draw; a million rows make some forty million draws)."""
+    total = sum(weights)
+    table: list = []
+    for key, weight in zip(keys, weights, strict=True):
+        table.extend([key] * max(1, round(size * weight / total)))
+    return tuple(table)
+
+
 @cache
-def _cumulative(weights: tuple[float, ...]) -> list[float]:
-    return list(accumulate(weights))
+def _mapping_table(items: tuple[tuple, ...]) -> tuple:
+    keys, weights = zip(*items, strict=True)
+    return _table(keys, weights, 1_000)
 
 
-def _pick(rng: random.Random, mapping: dict, k: int = 1) -> list:
-    keys = tuple(mapping)
-    return rng.choices(keys, cum_weights=_cumulative(tuple(mapping.values())), k=k)
+def _draws(mapping: dict) -> tuple:
+    """The draw table of a small weighted mapping (key -> relative weight)."""
+    return _mapping_table(tuple(mapping.items()))
+
+
+def _increments(cumulative: list[float]) -> list[float]:
+    return [b - a for a, b in zip([0.0, *cumulative[:-1]], cumulative, strict=True)]
 
 
 @cache
-def _countries() -> tuple[tuple[str | None, ...], list[float]]:
-    """Country codes and cumulative weights: one country at 40%, the rest Zipf-like."""
+def _country_table() -> tuple:
+    """Country codes drawn one uniform pick: one country at 40%, the rest Zipf-like."""
     others = sorted(code for code in countries.names() if code != DOMINANT_COUNTRY)
     _random("registry-countries").shuffle(others)
     tail = _zipf(len(others), 0.7)
     scale = (1 - DOMINANT_SHARE - NO_COUNTRY_SHARE) / tail[-1]
-    codes = (DOMINANT_COUNTRY, None, *others)
-    cumulative = [DOMINANT_SHARE, DOMINANT_SHARE + NO_COUNTRY_SHARE]
-    cumulative += [cumulative[-1] + value * scale for value in tail]
-    return codes, cumulative
+    weights = [DOMINANT_SHARE, NO_COUNTRY_SHARE, *(w * scale for w in _increments(tail))]
+    return _table((DOMINANT_COUNTRY, None, *others), weights)
 
 
 @cache
-def cities(country: str) -> tuple[tuple[str, ...], list[float]]:
-    """A small invented list of cities for ``country`` (the dominant one has more), with
-    cumulative Zipf weights: the capital holds the most entries."""
+def cities(country: str) -> tuple[tuple[str, ...], tuple]:
+    """A small invented list of cities for ``country`` (the dominant one has more), and a
+    draw table with Zipf weights: the capital holds the most entries."""
     rng = _random(f"registry-cities-{country}")
     size = 25 if country == DOMINANT_COUNTRY else rng.randint(2, 8)
     names: dict[str, None] = {}
@@ -191,57 +208,64 @@ def cities(country: str) -> tuple[tuple[str, ...], list[float]]:
         if rng.random() < 0.15:
             name = f"{rng.choice(('Port', 'New', 'San', 'Lake', 'North'))} {name}"
         names[name] = None
-    return tuple(names), _zipf(size, 1.2)
+    return tuple(names), _table(tuple(names), _increments(_zipf(size, 1.2)), 1_000)
 
 
-def _name_and_acronym(rng: random.Random, words: Sequence[str], cumulative: list[float]):
-    length = _pick(rng, NAME_LENGTH_WEIGHTS)[0]
+@cache
+def _name_table() -> tuple[str, ...]:
+    words = vocabulary()
+    return _table(words, _increments(_zipf(len(words))))
+
+
+def _name_and_acronym(rng: random.Random, table: tuple[str, ...], lengths: tuple):
+    length = rng.choice(lengths)
     chosen: list[str] = []
     while len(chosen) < length:  # no word twice in one name
-        word = rng.choices(words, cum_weights=cumulative)[0]
-        if word not in chosen:
-            chosen.append(word)
+        for word in rng.choices(table, k=length - len(chosen)):
+            if word not in chosen:
+                chosen.append(word)
     name = " ".join(word.capitalize() for word in chosen)
     acronym = "".join(word[0] for word in chosen).upper() if rng.random() < 0.3 else None
     return chosen, name, acronym
 
 
 @cache
-def _description_pool() -> tuple[tuple[str, ...], list[float]]:
+def _description_table() -> tuple[str, ...]:
     words = vocabulary()
-    fillers = tuple(DESCRIPTION_FILLERS)
     # Fillers take about a third of the words, as function words do in real prose.
     share = sum(DESCRIPTION_FILLERS.values())
-    zipf = _zipf(len(words))
-    scale = 2 * share / zipf[-1]
-    cumulative = list(accumulate(DESCRIPTION_FILLERS.values()))
-    cumulative += [share + value * scale for value in zipf]
-    return fillers + words, cumulative
+    zipf = _increments(_zipf(len(words)))
+    scale = 2 * share / sum(zipf)
+    weights = [*DESCRIPTION_FILLERS.values(), *(w * scale for w in zipf)]
+    return _table((*DESCRIPTION_FILLERS, *words), weights)
 
 
-def _description(rng: random.Random) -> str:
-    pool, cumulative = _description_pool()
-    text_words = rng.choices(pool, cum_weights=cumulative, k=rng.randint(20, 60))
-    return " ".join(text_words).capitalize() + "."
+def _description(rng: random.Random, table: tuple[str, ...]) -> str:
+    return " ".join(rng.choices(table, k=rng.randint(20, 60))).capitalize() + "."
 
 
 def _rows(n: int, first_id: int, seed: int) -> Iterator[tuple[tuple, list[tuple[int, str]]]]:
     """``n`` stakeholder rows (as tuples in COLUMNS order) with their constituency links."""
     rng = _random(seed)
-    words = vocabulary()
-    name_weights = _zipf(len(words))
-    country_codes, country_weights = _countries()
+    names, descriptions, country_table = _name_table(), _description_table(), _country_table()
     span = (LAST_APPROVAL - FIRST_APPROVAL).total_seconds()
+    ranks = countries.ranks()
+    lengths, sectors, scales = (
+        _draws(NAME_LENGTH_WEIGHTS),
+        _draws(SECTOR_WEIGHTS),
+        _draws(SCALE_WEIGHTS),
+    )
+    statuses, counts = _draws(STATUS_WEIGHTS), _draws(CONSTITUENCY_COUNT_WEIGHTS)
+    constituencies = _draws(CONSTITUENCY_WEIGHTS)
+    choice = rng.choice
     for stakeholder_id in range(first_id, first_id + n):
-        chosen, name, acronym = _name_and_acronym(rng, words, name_weights)
-        sector = _pick(rng, SECTOR_WEIGHTS)[0]
-        scale = _pick(rng, SCALE_WEIGHTS)[0]
-        status = _pick(rng, STATUS_WEIGHTS)[0]
-        country = rng.choices(country_codes, cum_weights=country_weights)[0]
+        chosen, name, acronym = _name_and_acronym(rng, names, lengths)
+        sector, scale, status = choice(sectors), choice(scales), choice(statuses)
+        count = choice(counts)
+        country = choice(country_table)
         city = None
         if country is not None and (scale in {Scale.LOCAL, Scale.REGIONAL} or rng.random() < 0.5):
-            city_names, city_weights = cities(country)
-            city = rng.choices(city_names, cum_weights=city_weights)[0]
+            city = rng.choice(cities(country)[1])
         website = None
         if rng.random() < 0.5:
             website = f"https://www.{'-'.join(chosen[:2])}.{rng.choice(('org', 'net', 'info'))}"
@@ -250,10 +274,9 @@ def _rows(n: int, first_id: int, seed: int) -> Iterator[tuple[tuple, list[tuple[
         created = approved - timedelta(seconds=rng.randint(3_600, 90 * 86_400))
         approved_at = approved if status in {Status.APPROVED, Status.ARCHIVED} else None
         updated = approved if approved_at else created
-        count = _pick(rng, CONSTITUENCY_COUNT_WEIGHTS)[0]
         codes: list[str] = []
         while len(codes) < count:
-            code = _pick(rng, CONSTITUENCY_WEIGHTS)[0]
+            code = choice(constituencies)
             if code not in codes:
                 codes.append(code)
         row = (
@@ -265,14 +288,14 @@ def _rows(n: int, first_id: int, seed: int) -> Iterator[tuple[tuple, list[tuple[
             city,
             scale.value,
             website,
-            _description(rng),
+            _description(rng, descriptions),
             status.value,
             True,
             created,
             updated,
             approved_at,
             1,
-            countries.rank(country),
+            ranks.get(country or "", countries.NO_COUNTRY_RANK),
             SECTOR_RANKS[sector],
         )
         yield row, [(stakeholder_id, code) for code in codes]

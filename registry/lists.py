@@ -77,17 +77,13 @@ class Facet:
             return self.column == self.parse(value)
         return exists().where(self.link_key == model.id, self.column == value)
 
-    def grouped(self, model: type, candidates: Select) -> Select:
-        """(value, count) over ``candidates`` (a capped select of the rows' ids)."""
-        sub = candidates.subquery()
+    def grouped(self, model: type, where: list[ColumnElement[bool]]) -> Select:
+        """(value, count) over the first ``CAP`` rows that meet ``where``."""
         if self.link is None:
-            value = cast(self.column, String)
-            return (
-                select(value, func.count())
-                .select_from(model)
-                .join(sub, sub.c.id == model.id)
-                .group_by(value)
-            )
+            # The value rides along with the candidates: no join, often an index-only scan.
+            sub = select(cast(self.column, String).label("v")).where(*where).limit(CAP).subquery()
+            return select(sub.c.v, func.count()).group_by(sub.c.v)
+        sub = select(model.id.label("id")).where(*where).limit(CAP).subquery()
         return (
             select(self.column, func.count())
             .select_from(self.link)
@@ -307,7 +303,7 @@ def page(
 # --- counts -----------------------------------------------------------------------------------
 
 
-def _capped(request: Request, *, without: str | None = None) -> Select:
+def _capped(request: Request, without: str | None = None) -> Select:
     model = request.listing.model
     return select(model.id.label("id")).where(*request.where(without=without)).limit(CAP)
 
@@ -335,10 +331,12 @@ def counts(request: Request) -> tuple[Count, dict[str, FacetCounts]]:
         if not active - {facet.name}:
             facets[facet.name] = FacetCounts(dict(stored.get(facet.name, {})))
             continue
-        candidates = _capped(request, without=facet.name)
-        grouped = facet.grouped(listing.model, candidates)
-        branches.append(_labelled(facet.name, grouped))
-        branches.append(_labelled(f"{facet.name}#rows", _row_count(candidates)))
+        where = request.where(without=facet.name)
+        branches.append(_labelled(facet.name, facet.grouped(listing.model, where)))
+        if facet.link is not None:  # a row has any number of links: count the rows apart
+            branches.append(
+                _labelled(f"{facet.name}#rows", _row_count(_capped(request, facet.name)))
+            )
     if total is None:
         branches.append(_labelled("#total", _row_count(_capped(request).limit(CAP + 1))))
     if branches:
@@ -348,8 +346,13 @@ def counts(request: Request) -> tuple[Count, dict[str, FacetCounts]]:
         for facet in listing.facets:
             if facet.name in facets:
                 continue
-            rows = found.get(f"{facet.name}#rows", {}).get("", 0)
-            facets[facet.name] = FacetCounts(found.get(facet.name, {}), exact=rows < CAP)
+            values = found.get(facet.name, {})
+            if facet.link is None:  # one value a row (None too): the counts add up to the rows
+                rows = sum(values.values())
+            else:
+                rows = found.get(f"{facet.name}#rows", {}).get("", 0)
+            values.pop(None, None)
+            facets[facet.name] = FacetCounts(values, exact=rows < CAP)
         if total is None:
             n = found.get("#total", {}).get("", 0)
             total = Count(min(n, CAP), exact=n <= CAP)

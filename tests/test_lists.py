@@ -190,3 +190,14 @@ def test_the_home_page_reads_maintained_counts(app, client, many):
     assert "<strong>23</strong>" in html
     assert len(statements) <= 3, statements
     assert not any("GROUP BY" in s.upper() for s in statements)
+
+
+def test_filtered_facets_leave_out_rows_without_a_value(app, many):
+    from registry.stakeholders.queries import Filters
+
+    with app.test_request_context():
+        total, found = lists.counts(Filters(q="group").request())
+    assert total.n == 23
+    assert None not in found["country"].counts
+    assert sum(found["country"].counts.values()) == 23 - 4  # four have no country
+    assert found["country"].exact

@@ -365,6 +365,8 @@ NASTY_QUERIES = [
     "q=%25%25%25",
     "q=%5C",
     "q=" + "x" * 5000,
+    "q=" + "community " * 1000,
+    "city=" + "y" * 10000,
     "city=%00Nakuru",
     "q=%ED%A0%80",
     "q=%F0%9F%8F%99%EF%B8%8F",
@@ -381,6 +383,21 @@ def test_bad_parameters_never_fail(client, make_stakeholder, query):
     html = response.get_data(as_text=True)
     assert '<div id="results">' in html  # the list page, its results filtered or not
     assert listed(html) in ([], ["Still Listed"])
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["cursor=" + "z" * 10000, "cursor=%00%ED%A0%80", "page=1&cursor=abc.def", "page=21"],
+)
+def test_a_page_link_that_cannot_be_followed_is_a_400_with_the_list(
+    client, make_stakeholder, query
+):
+    make_stakeholder(name="Still Listed")
+    response = client.get(f"{LIST}?{query}")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'class="notice" role="alert"' in html
+    assert listed(html) == ["Still Listed"]
 
 
 @pytest.mark.parametrize("query", ["sector=no_such_sector", "country=XX", "page=abc"])
