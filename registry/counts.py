@@ -25,7 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from registry.extensions import db
-from registry.lists import WORDS, Listing
+from registry.lists import WORDS, Listing, pair_key
 from registry.models import FacetCount
 from registry.text import name_words
 
@@ -68,6 +68,26 @@ def total(key: str) -> int:
     return read(key).get("", {}).get("", 0)
 
 
+def read_pairs(key: str, facet: str, value: str) -> dict[str, dict[str, int]]:
+    """facet -> value -> count among the public entries of ``key`` with ``facet=value``
+    (the other facets under one chosen value): one statement, once per request."""
+    cache = g.setdefault("_facet_pairs", {}) if has_request_context() else {}
+    if (key, facet, value) not in cache:
+        others = {
+            pair_key(f.name, facet, value): f.name
+            for f in listing_for(key).facets
+            if f.name != facet
+        }
+        stmt = select(FacetCount.facet, FacetCount.value, FacetCount.n).where(
+            FacetCount.entry_type == key, FacetCount.facet.in_(others), FacetCount.n > 0
+        )
+        found: dict[str, dict[str, int]] = {}
+        for pair, counted, n in db.session.execute(stmt):
+            found.setdefault(others[pair], {})[counted] = n
+        cache[(key, facet, value)] = found
+    return cache[(key, facet, value)]
+
+
 def word_counts(key: str, words: list[str]) -> dict[str, int]:
     """How many public entries of ``key`` have each of ``words`` in their vocabulary."""
     if not words:
@@ -87,8 +107,15 @@ def keys_of(listing: Listing, row: Any) -> Counter[tuple[str, str]]:
     if row is None or not listing.is_public(row):
         return Counter()
     keys: Counter[tuple[str, str]] = Counter([TOTAL])
-    for facet in listing.facets:
-        keys.update((facet.name, value) for value in set(facet.values_of(row)))
+    values = {facet.name: set(facet.values_of(row)) for facet in listing.facets}
+    for name, found in values.items():
+        keys.update((name, value) for value in found)
+        # And among the rows with each value of every other facet (a filtered list's facets).
+        for other, other_values in values.items():
+            if other != name:
+                keys.update(
+                    (pair_key(name, other, by), value) for by in other_values for value in found
+                )
     if listing.vocabulary:
         keys.update((WORDS, word) for word in name_words(getattr(row, listing.vocabulary)))
     return keys
@@ -206,6 +233,11 @@ def computed(listing: Listing) -> dict[str, dict[str, int]]:
                 .where(*where)
             )
         found[facet.name] = dict(db.session.execute(stmt.group_by(value)).all())
+    for counted in listing.facets:
+        for by in listing.facets:
+            if by is not counted:
+                for (value, by_value), n in _pairs(listing, counted, by).items():
+                    found.setdefault(pair_key(counted.name, by.name, by_value), {})[value] = n
     if listing.vocabulary:
         words: Counter[str] = Counter()
         names = select(getattr(model, listing.vocabulary)).where(*where)
@@ -215,6 +247,22 @@ def computed(listing: Listing) -> dict[str, dict[str, int]]:
     if not found[""][""]:
         found[""] = {}
     return {facet: counts for facet, counts in found.items() if counts}
+
+
+def _pairs(listing: Listing, counted, by) -> dict[tuple[str, str], int]:
+    """(value of ``counted``, value of ``by``) -> public rows having both."""
+    model = listing.model
+    stmt = select().select_from(model)
+    columns = []
+    for facet in (counted, by):
+        if facet.link is None:
+            columns.append(cast(facet.column, String))
+            stmt = stmt.where(facet.column.is_not(None))
+        else:
+            columns.append(facet.column)
+            stmt = stmt.join(facet.link, facet.link_key == model.id)
+    stmt = stmt.add_columns(*columns, func.count()).where(*listing.public()).group_by(*columns)
+    return {(a, b): n for a, b, n in db.session.execute(stmt)}
 
 
 def stored(listing: Listing) -> dict[str, dict[str, int]]:

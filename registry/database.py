@@ -3,6 +3,8 @@ schema comparison's view of indexes that only PostgreSQL has."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import OperationalError
@@ -13,22 +15,28 @@ DEFAULT_TIMEOUT_MS = 300
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE when a statement_timeout fires
 
 
-def within_time(stmt: Select, timeout_ms: int | None = None) -> list:
-    """Run ``stmt`` under a statement timeout in a savepoint; [] if it runs out of time.
+def within_time(work: Select | Callable[[], list], timeout_ms: int | None = None) -> list:
+    """Run ``work`` (a statement, or a function running several) under a statement timeout
+    in a savepoint; [] if it runs out of time.
 
     For answers that help but must never make a person wait ("did you mean …?"). Only
-    PostgreSQL has the setting; elsewhere the statement simply runs.
+    PostgreSQL has the setting; elsewhere the work simply runs.
     """
+    run = work if callable(work) else (lambda: list(db.session.scalars(work)))
     if db.session.get_bind().dialect.name != "postgresql":
-        return list(db.session.scalars(stmt))
+        return run()
     timeout = f"{timeout_ms or DEFAULT_TIMEOUT_MS}ms"
     try:
         with db.session.begin_nested():
             # is_local: the setting ends with this transaction; rolling back the savepoint on
-            # a timeout undoes it too.
-            previous = db.session.scalar(select(func.current_setting("statement_timeout")))
-            db.session.execute(select(func.set_config("statement_timeout", timeout, True)))
-            rows = list(db.session.scalars(stmt))
+            # a timeout undoes it too. The old value is read in the same round trip.
+            previous = db.session.execute(
+                select(
+                    func.current_setting("statement_timeout"),
+                    func.set_config("statement_timeout", timeout, True),
+                )
+            ).scalar()
+            rows = run()
             db.session.execute(select(func.set_config("statement_timeout", previous, True)))
             return rows
     except OperationalError as exc:

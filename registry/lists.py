@@ -42,7 +42,9 @@ from sqlalchemy import (
 
 from registry.extensions import db
 
-CAP = 10_000  # a filtered count or facet reads at most this many rows, then says "more than"
+CAP = 10_000  # a filtered count reads at most this many rows, then says "more than"
+FACET_SAMPLE = 2_000  # a filtered facet counts among the first this many of them
+LINKS_PER_ROW = 1_000  # more than any row has (a planner fence, not a cut)
 MAX_JUMP = 20  # pages 1..MAX_JUMP may be asked for by number; deeper ones only by cursor
 ASC, DESC = "asc", "desc"
 WORDS = "word"  # the maintained counts' facet of a list's vocabulary
@@ -76,20 +78,6 @@ class Facet:
         if self.link is None:
             return self.column == self.parse(value)
         return exists().where(self.link_key == model.id, self.column == value)
-
-    def grouped(self, model: type, where: list[ColumnElement[bool]]) -> Select:
-        """(value, count) over the first ``CAP`` rows that meet ``where``."""
-        if self.link is None:
-            # The value rides along with the candidates: no join, often an index-only scan.
-            sub = select(cast(self.column, String).label("v")).where(*where).limit(CAP).subquery()
-            return select(sub.c.v, func.count()).group_by(sub.c.v)
-        sub = select(model.id.label("id")).where(*where).limit(CAP).subquery()
-        return (
-            select(self.column, func.count())
-            .select_from(self.link)
-            .join(sub, sub.c.id == self.link_key)
-            .group_by(self.column)
-        )
 
 
 @dataclass(frozen=True)
@@ -133,7 +121,7 @@ class Count:
 @dataclass(frozen=True)
 class FacetCounts:
     counts: dict[str, int]
-    exact: bool = True  # False: counted over the first CAP candidates, each a lower bound
+    exact: bool = True  # False: counted over the first FACET_SAMPLE matches, lower bounds
 
     def get(self, value: str) -> int:
         return self.counts.get(value, 0)
@@ -303,74 +291,127 @@ def page(
 # --- counts -----------------------------------------------------------------------------------
 
 
-def _capped(request: Request, without: str | None = None) -> Select:
-    model = request.listing.model
-    return select(model.id.label("id")).where(*request.where(without=without)).limit(CAP)
+def pair_key(counted: str, facet: str, value: str) -> str:
+    """The maintained counts' facet name of ``counted`` among the rows with ``facet=value``."""
+    return f"{counted}|{facet}:{value}"
 
 
 def counts(request: Request) -> tuple[Count, dict[str, FacetCounts]]:
     """The list's total and every facet's counts, each under the other filters.
 
-    Unfiltered numbers come from the maintained table; the rest are counted over at most
-    ``CAP`` candidate rows, in one statement, and marked approximate when the cap was hit."""
+    Maintained, exact and free: everything when no filter is active or one facet value is
+    chosen (the table keeps counts for each pair of facet values too), and a facet's own
+    counts when it is the only filter. The rest is counted in one statement over the first
+    ``CAP`` rows of each distinct set of filters (one scan shared by the facets that use it;
+    facets among the first ``FACET_SAMPLE``), and marked approximate when a cap was hit."""
     from registry import counts as maintained
 
     listing = request.listing
     stored = maintained.read(listing.key)
-    active = set(request.conditions)
-    total: Count | None = None
-    if not active:
-        total = Count(stored.get("", {}).get("", 0))
-    elif len(active) == 1 and set(request.chosen) == active:
-        # One facet value chosen: its maintained count is the total.
-        (name, value), *_ = request.chosen.items()
-        total = Count(stored.get(name, {}).get(value, 0))
+    active = frozenset(request.conditions)
+
+    def from_table(names: frozenset[str]) -> dict[str, dict[str, int]] | None:
+        """The maintained counts under the filters ``names``, when the table has them."""
+        if not names:
+            return stored
+        if len(names) == 1 and next(iter(names)) in request.chosen:
+            (name,) = names
+            return maintained.read_pairs(listing.key, name, request.chosen[name])
+        return None
+
     facets: dict[str, FacetCounts] = {}
-    branches: list[Select] = []
+    total: Count | None = None
+    under_all = from_table(active)
+    if under_all is not None:
+        if not active:
+            total = Count(stored.get("", {}).get("", 0))
+        else:
+            (name,) = active
+            total = Count(stored.get(name, {}).get(request.chosen[name], 0))
+    needed: dict[frozenset[str], list[Facet]] = {}
     for facet in listing.facets:
-        if not active - {facet.name}:
-            facets[facet.name] = FacetCounts(dict(stored.get(facet.name, {})))
-            continue
-        where = request.where(without=facet.name)
-        branches.append(_labelled(facet.name, facet.grouped(listing.model, where)))
-        if facet.link is not None:  # a row has any number of links: count the rows apart
-            branches.append(
-                _labelled(f"{facet.name}#rows", _row_count(_capped(request, facet.name)))
-            )
+        names = active - {facet.name}
+        found = from_table(names)
+        if found is not None:
+            facets[facet.name] = FacetCounts(dict(found.get(facet.name, {})))
+        else:
+            needed.setdefault(names, []).append(facet)
     if total is None:
-        branches.append(_labelled("#total", _row_count(_capped(request).limit(CAP + 1))))
-    if branches:
-        found: dict[str, dict[str, int]] = {}
-        for facet_name, value, n in db.session.execute(union_all(*branches)):
-            found.setdefault(facet_name, {})[value] = n
-        for facet in listing.facets:
-            if facet.name in facets:
-                continue
-            values = found.get(facet.name, {})
-            if facet.link is None:  # one value a row (None too): the counts add up to the rows
-                rows = sum(values.values())
-            else:
-                rows = found.get(f"{facet.name}#rows", {}).get("", 0)
-            values.pop(None, None)
-            facets[facet.name] = FacetCounts(values, exact=rows < CAP)
-        if total is None:
-            n = found.get("#total", {}).get("", 0)
-            total = Count(min(n, CAP), exact=n <= CAP)
+        needed.setdefault(active, [])
+    if needed:
+        rows = _capped_counts(request, needed)
+        for names, group in needed.items():
+            seen = rows.get((names, "#rows"), {}).get("", 0)
+            sampled = rows.get((names, "#sample"), {}).get("", 0)
+            for facet in group:
+                values = rows.get((names, facet.name), {})
+                values.pop(None, None)
+                facets[facet.name] = FacetCounts(values, exact=sampled < FACET_SAMPLE)
+            if names == active and total is None:
+                total = Count(min(seen, CAP), exact=seen <= CAP)
     assert total is not None
     return total, facets
 
 
-def _row_count(candidates: Select) -> Select:
-    return select(literal(""), func.count()).select_from(candidates.subquery())
+def _capped_counts(
+    request: Request, needed: dict[frozenset[str], list[Facet]]
+) -> dict[tuple[frozenset[str], str], dict[str | None, int]]:
+    """One statement: per set of filters, the first CAP + 1 matching rows (a CTE read once),
+    their number, and each facet's counts among the first FACET_SAMPLE of them."""
+    listing, model = request.listing, request.listing.model
+    lateral = db.session.get_bind().dialect.name == "postgresql"
+    scalar = [f for f in listing.facets if f.link is None]
+    branches: list[Select] = []
+    labels: dict[str, tuple[frozenset[str], str]] = {}
+    for index, (names, group) in enumerate(needed.items()):
+        where = [*listing.public(), *(request.conditions[name] for name in sorted(names))]
+        columns = [cast(f.column, String).label(f.name) for f in scalar if f in group]
+        matches = select(model.id.label("id"), *columns).where(*where).limit(CAP + 1)
+        matches = matches.cte(f"m{index}")
+        branches.append(_count_of(matches, f"c{index}#rows"))
+        labels[f"c{index}#rows"] = (names, "#rows")
+        sample = select(matches).limit(FACET_SAMPLE).cte(f"c{index}")
+        if group:
+            branches.append(_count_of(sample, f"c{index}#sample"))
+            labels[f"c{index}#sample"] = (names, "#sample")
+        for facet in group:
+            label = f"c{index}.{facet.name}"
+            labels[label] = (names, facet.name)
+            rows = sample
+            if facet.link is None:
+                value = rows.c[facet.name]
+                branches.append(select(literal(label, String), value, func.count()).group_by(value))
+                continue
+            if lateral:
+                # Probe the link table's key per candidate: a hash join would read all of it.
+                # The LIMIT keeps the planner from flattening the lateral into such a join.
+                linked = (
+                    select(facet.column.label("v"))
+                    .where(facet.link_key == rows.c.id)
+                    .limit(LINKS_PER_ROW)
+                    .lateral(f"l{index}")
+                )
+                joined = (
+                    select(literal(label, String), linked.c.v, func.count())
+                    .select_from(rows)
+                    .join(linked, literal(True))
+                )
+                branches.append(joined.group_by(linked.c.v))
+            else:
+                branches.append(
+                    select(literal(label, String), facet.column, func.count())
+                    .select_from(rows)
+                    .join(facet.link, facet.link_key == rows.c.id)
+                    .group_by(facet.column)
+                )
+    found: dict[tuple[frozenset[str], str], dict[str | None, int]] = {}
+    for label, value, n in db.session.execute(union_all(*branches)):
+        found.setdefault(labels[label], {})[value] = n
+    return found
 
 
-def _labelled(name: str, grouped: Select) -> Select:
-    """``grouped``'s (value, count) rows with the facet's name in front, for the union."""
-    sub = grouped.subquery()
-    value, n = sub.c
-    return select(
-        literal(name, String).label("facet"), cast(value, String).label("value"), n.label("n")
-    )
+def _count_of(rows, label: str) -> Select:
+    return select(literal(label, String), literal("", String), func.count()).select_from(rows)
 
 
 def present(request: Request, facet: str) -> list[str]:

@@ -159,10 +159,13 @@ def test_a_signed_cursor_with_values_of_the_wrong_type_is_refused(app, client, m
 
 def test_filtered_counts_past_the_cap_are_labelled(client, many, monkeypatch):
     monkeypatch.setattr(lists, "CAP", 5)
+    monkeypatch.setattr(lists, "FACET_SAMPLE", 3)
     html = client.get(f"{LIST}?q=group").get_data(as_text=True)
     assert "More than 5 approved stakeholders match" in html
     assert re.search(r'<span class="facet-count">\(\d+\+\)</span>', html)
-    assert "counted over the first 5 matches only" in html
+    assert "counted over the first 3 matches only" in html
+    counted = re.findall(r"facet-sector.*?</ul>", html, re.S)[0]
+    assert sum(int(n) for n in re.findall(r"\((\d+)\+\)", counted)) == 3
     # Unfiltered counts are maintained, never capped.
     assert "23 approved stakeholders" in client.get(LIST).get_data(as_text=True)
 
@@ -171,6 +174,9 @@ def test_one_facet_value_takes_its_total_from_the_maintained_counts(client, many
     monkeypatch.setattr(lists, "CAP", 2)
     html = client.get(f"{LIST}?sector=media").get_data(as_text=True)
     assert "8 approved stakeholders match" in html  # exact, though above the cap
+    # The other facets under one chosen value come from the maintained pair counts: exact.
+    assert "+)</span>" not in html
+    assert re.search(r'Kenya <span class="facet-count">\(\d+\)</span>', html)
 
 
 @pytest.mark.parametrize("query", ["", "sector=media", "q=group&country=KE", "sort=country"])

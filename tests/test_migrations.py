@@ -168,3 +168,57 @@ def test_identifier_keys_are_filled_and_unique_whatever_the_case(scratch_app):
             )
         db.session.rollback()
         db.session.remove()
+
+
+def test_sort_keys_and_maintained_counts_are_filled_from_the_rows(scratch_app):
+    from registry import countries, counts
+    from registry.stakeholders.queries import LISTING
+    from registry.taxonomy import SECTOR_RANKS, sync_taxonomy
+
+    with scratch_app.app_context():
+        upgrade(revision="9171b147f181")
+        sync_taxonomy()
+        rows = [
+            (1, "Kenya Women Network", "grassroots", "KE", "national", "approved"),
+            (2, "Paris Youth Forum", "academia", "FR", "local", "approved"),
+            (3, "No Country Trust", "grassroots", None, "local", "approved"),
+            (4, "Pending Group", "media", "KE", "local", "submitted"),
+        ]
+        for number, name, sector, country, scale, status in rows:
+            db.session.execute(
+                text(
+                    "INSERT INTO stakeholder (id, name, sector_code, country, scale, description, "
+                    "status, is_demo, created_at, updated_at, version) VALUES "
+                    "(:id, :name, :sector, :country, :scale, '', :status, false, "
+                    "'2026-11-01T00:00:00+00:00', '2026-11-01T00:00:00+00:00', 1)"
+                ),
+                {
+                    "id": number,
+                    "name": name,
+                    "sector": sector,
+                    "country": country,
+                    "scale": scale,
+                    "status": status,
+                },
+            )
+        db.session.execute(
+            text(
+                "INSERT INTO stakeholder_constituency (stakeholder_id, constituency_code) "
+                "VALUES (1, 'women'), (1, 'urban_poor'), (4, 'women')"
+            )
+        )
+        db.session.commit()
+
+        upgrade()
+
+        ranks = _rows("SELECT id, country_rank, sector_rank FROM stakeholder ORDER BY id")
+        assert ranks == [
+            (n, countries.rank(country), SECTOR_RANKS[sector])
+            for n, _name, sector, country, _scale, _status in rows
+        ]
+        stored = counts.stored(LISTING)
+        assert stored == counts.computed(LISTING)
+        assert stored[""] == {"": 3}
+        assert stored["country|constituency:women"] == {"KE": 1}
+        assert stored["word"]["trust"] == 1
+        db.session.remove()

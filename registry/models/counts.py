@@ -27,7 +27,8 @@ class FacetCount(db.Model):
     )
 
     entry_type: Mapped[str] = mapped_column(String(40), primary_key=True)
-    facet: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # "sector", or a pair such as "country|sector:grassroots" (countries among grassroots rows)
+    facet: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(String(80), primary_key=True)
     n: Mapped[int] = mapped_column(Integer, default=0)
 

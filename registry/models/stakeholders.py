@@ -99,6 +99,10 @@ class Stakeholder(db.Model):
         Index("ix_stakeholder_status_sector_name", "status", "sector_code", "name", "id"),
         Index("ix_stakeholder_status_country_name", "status", "country", "name", "id"),
         Index("ix_stakeholder_status_scale_name", "status", "scale", "name", "id"),
+        # The commonest pair of filters, kind of body in one country.
+        Index(
+            "ix_stakeholder_status_sector_country", "status", "sector_code", "country", "name", "id"
+        ),
         # "Did you mean …?": trigram similarity on PostgreSQL (a plain index elsewhere); the
         # prefix index is PostgreSQL's alone (registry.database.POSTGRESQL_ONLY_INDEXES).
         Index(

@@ -90,7 +90,12 @@ def _same_identifier(org_identifier: str, exclude_id: int | None) -> list[Stakeh
 
 
 def _trigram(name: str, limit: int, exclude_id: int | None) -> list[Stakeholder]:
-    found = within_time(_starting_with(name, limit, exclude_id), TIMEOUT_MS)
+    # Every step under one time limit: a person typing must never wait for suggestions.
+    return within_time(lambda: _look_up(name, limit, exclude_id), TIMEOUT_MS)
+
+
+def _look_up(name: str, limit: int, exclude_id: int | None) -> list[Stakeholder]:
+    found = list(db.session.scalars(_starting_with(name, limit, exclude_id)))
     if len(found) < limit:
         seen = {s.id for s in found}
         more = _by_rare_words(name, limit, exclude_id)
@@ -159,7 +164,14 @@ def _by_rare_words(name: str, limit: int, exclude_id: int | None) -> list[Stakeh
     words = [word for word, _n in known_words(name)]
     if not words:
         return []
-    score = func.similarity(Stakeholder.name, literal(name))
+    typed = literal(name)
+    # Close as a whole, or the stored name found within what was typed (a long input), or
+    # what was typed found within the name.
+    score = func.greatest(
+        func.similarity(Stakeholder.name, typed),
+        func.word_similarity(Stakeholder.name, typed),
+        func.word_similarity(typed, Stakeholder.name),
+    )
     # The rarest two words together first; if no name has both, each of them alone.
     tries = [words[:ANCHORS], *([w] for w in words[:ANCHORS])] if len(words) > 1 else [words]
     for anchors in tries:
@@ -176,7 +188,7 @@ def _by_rare_words(name: str, limit: int, exclude_id: int | None) -> list[Stakeh
             .order_by(score.desc(), Stakeholder.name, Stakeholder.id)
             .limit(limit)
         )
-        found = within_time(stmt, TIMEOUT_MS)
+        found = list(db.session.scalars(stmt))
         if found:
             return found
     return []

@@ -101,6 +101,7 @@ def index():
         country_name=countries.name,
         scale_labels=SCALE_LABELS,
         cap=lists.CAP,
+        sample=lists.FACET_SAMPLE,
     )
 
 
