@@ -255,3 +255,13 @@ def test_a_slow_look_up_is_dropped_not_waited_for(app):
         # The session is still usable, and the timeout did not outlive the look-up.
         assert db.session.scalar(select(func.current_setting("statement_timeout"))) == "0"
         assert within_time(select(literal(1)), timeout_ms=50) == [1]
+
+
+@pytest.mark.postgres_only
+def test_postgres_names_of_common_words_come_from_the_nearest_neighbours(app, add, monkeypatch):
+    monkeypatch.setattr(similar_module, "COMMON_WORD", 1)  # every word counts as common
+    add("Urban Youth Network", "Urban Youth Network Kenya", "Women Housing Trust", "Youth Urban")
+    found, statements = _statements(app, lambda: similar("Network Youth Urbn"))
+    assert "Urban Youth Network" in names(found)
+    assert "Women Housing Trust" not in names(found)
+    assert any("stakeholder.name <->" in s for s in statements)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Index, Integer, String
+from sqlalchemy import Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.extensions import db
@@ -23,6 +23,8 @@ class FacetCount(db.Model):
             "value",
             postgresql_using="gin",
             postgresql_ops={"value": "gin_trgm_ops"},
+            postgresql_where=text("facet = 'word'"),
+            sqlite_where=text("facet = 'word'"),
         ),
     )
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -205,6 +207,28 @@ def public_countries() -> list[tuple[str, str]]:
     menu), from the maintained counts."""
     present = set(lists.present(lists.Request(LISTING), "country"))
     return [(code, name) for code, name in countries.by_name() if code in present]
+
+
+def country_options(chosen: str) -> Markup:
+    """The country menu's ``<option>``s, ``chosen`` selected: rendered once for each set of
+    countries present (some 250 options, escaped one by one, on every full page before)."""
+    html = _country_options(tuple(public_countries()))
+    plain = Markup('<option value="{0}">').format(chosen)
+    if chosen and plain in html:
+        return html.replace(plain, Markup('<option value="{0}" selected>').format(chosen))
+    if chosen:  # a country no approved entry is in: still shown as chosen
+        extra = Markup('<option value="{0}" selected>{1}</option>').format(
+            chosen, countries.name(chosen)
+        )
+        return extra + html
+    return html
+
+
+@lru_cache(maxsize=8)
+def _country_options(present: tuple[tuple[str, str], ...]) -> Markup:
+    return Markup("").join(
+        Markup('<option value="{0}">{1}</option>').format(code, name) for code, name in present
+    )
 
 
 def get_stakeholder(stakeholder_id: int) -> Stakeholder | None:

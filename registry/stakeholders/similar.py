@@ -18,7 +18,18 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import String, and_, case, column, func, literal, or_, select, values
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    values,
+)
 
 from registry import counts
 from registry.database import within_time
@@ -34,6 +45,8 @@ TRIGRAM_THRESHOLD = 0.3
 WORD_THRESHOLD = 0.4
 ANCHORS = 2  # the rarest words a candidate must contain
 ANCHOR_CAP = 300  # candidates ranked by similarity, at most, however common the words
+# A word in more names than this is common: the GiST nearest-neighbour scan answers instead.
+COMMON_WORD = 2_000
 # RapidFuzz's token_set_ratio (0-100) at or above which a name counts as close.
 FUZZY_CUTOFF = 80
 # SQLite: at most this many rows are scored in Python, however large the registry grows.
@@ -145,7 +158,8 @@ def _closest_words(words: list[str]) -> dict[str, tuple[str, int]]:
         select(vocabulary.c.value, vocabulary.c.n, score.label("score"))
         .where(
             vocabulary.c.entry_type == "stakeholder",
-            vocabulary.c.facet == WORDS,
+            # A literal, so the partial index (facet = 'word') serves even a prepared plan.
+            vocabulary.c.facet == literal_column(f"'{WORDS}'"),
             vocabulary.c.n > 0,
             vocabulary.c.value.op("%")(typed.c.typed),
             score >= WORD_THRESHOLD,
@@ -160,18 +174,27 @@ def _closest_words(words: list[str]) -> dict[str, tuple[str, int]]:
     return {word: (value, n) for word, value, n in db.session.execute(stmt)}
 
 
-def _by_rare_words(name: str, limit: int, exclude_id: int | None) -> list[Stakeholder]:
-    words = [word for word, _n in known_words(name)]
-    if not words:
-        return []
+def _score(name: str):
     typed = literal(name)
     # Close as a whole, or the stored name found within what was typed (a long input), or
     # what was typed found within the name.
-    score = func.greatest(
+    return func.greatest(
         func.similarity(Stakeholder.name, typed),
         func.word_similarity(Stakeholder.name, typed),
         func.word_similarity(typed, Stakeholder.name),
     )
+
+
+def _by_rare_words(name: str, limit: int, exclude_id: int | None) -> list[Stakeholder]:
+    known = known_words(name)
+    if not known:
+        return []
+    if known[0][1] > COMMON_WORD:
+        # Even the rarest word is in thousands of names: their trigram index entries are long
+        # lists, so ask the GiST index for the nearest names instead (fast exactly then).
+        return _nearest(name, limit, exclude_id)
+    words = [word for word, _n in known]
+    score = _score(name)
     # The rarest two words together first; if no name has both, each of them alone.
     tries = [words[:ANCHORS], *([w] for w in words[:ANCHORS])] if len(words) > 1 else [words]
     for anchors in tries:
@@ -192,6 +215,25 @@ def _by_rare_words(name: str, limit: int, exclude_id: int | None) -> list[Stakeh
         if found:
             return found
     return []
+
+
+def _nearest(name: str, limit: int, exclude_id: int | None) -> list[Stakeholder]:
+    """The names nearest to ``name`` by trigram distance, by a GiST index scan (KNN)."""
+    nearest = select(Stakeholder.id).where(*_public())
+    if exclude_id is not None:
+        nearest = nearest.where(Stakeholder.id != exclude_id)
+    nearest = (
+        nearest.order_by(Stakeholder.name.op("<->")(literal(name))).limit(limit * 4).subquery()
+    )
+    score = _score(name)
+    stmt = (
+        select(Stakeholder)
+        .join(nearest, nearest.c.id == Stakeholder.id)
+        .where(score >= TRIGRAM_THRESHOLD)
+        .order_by(score.desc(), Stakeholder.name, Stakeholder.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
 
 
 def prefixes(name: str) -> list[str]:

@@ -96,7 +96,7 @@ def index():
         numbered=numbered_pages(page, facets.total),
         facets=facets,
         # Called by the template only when the whole page (with the form) is rendered.
-        country_options=queries.public_countries,
+        country_options=queries.country_options,
         sort_links=_sort_links(filters),
         country_name=countries.name,
         scale_labels=SCALE_LABELS,
