@@ -66,6 +66,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=4, help="throughput client threads (4)")
     parser.add_argument("--seed", type=int, default=0, help="generator seed (0)")
     parser.add_argument("--rebuild", action="store_true", help="regenerate even if reusable")
+    parser.add_argument(
+        "--page-cache",
+        default="",
+        help="Redis URL for the registry's shared page cache (off unless given; emptied first)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only, write no file")
     return parser.parse_args(argv)
 
@@ -666,7 +671,12 @@ def main(argv: list[str] | None = None) -> None:
         how = prepare(app, args.rows, args.seed, args.rebuild)
         print(how, flush=True)
         ensure_user(app)
+        if args.page_cache:
+            import redis
+
+            redis.Redis.from_url(args.page_cache).flushdb()
         env = {
+            "PAGE_CACHE_URL": args.page_cache,
             "DATABASE_URL": url,
             "SECRET_KEY": os.environ["SECRET_KEY"],
             "RATELIMIT_ENABLED": "false",
@@ -701,6 +711,12 @@ def main(argv: list[str] | None = None) -> None:
             "",
             *machine(app),
             how,
+            "page cache: "
+            + (
+                f"on ({args.page_cache}), so repeated pages are served rendered"
+                if args.page_cache
+                else "off: every request renders its page"
+            ),
             f"requests: {args.warmup} warm-up, then {args.requests} timed per page over HTTP to "
             "gunicorn -w 2 (sync), each followed by one to the bare floor (bench/bare.py, "
             "same gunicorn settings): /detail?id= for the detail, home and suggestion lines, "
@@ -723,7 +739,7 @@ def main(argv: list[str] | None = None) -> None:
     print("\n".join(report))
     if not args.no_write:
         RESULTS.mkdir(parents=True, exist_ok=True)
-        suffix = "-sqlite" if args.sqlite else ""
+        suffix = ("-sqlite" if args.sqlite else "") + ("-page-cache" if args.page_cache else "")
         path = RESULTS / f"stakeholders_list-{args.rows}{suffix}.txt"
         path.write_text("\n".join(report) + "\n")
         print(f"written to {path.relative_to(ROOT)}")

@@ -148,6 +148,10 @@ def _init_request_hooks(app: Flask) -> None:
 
     app.before_request(enforce_declared_permission)
 
+    from registry.http_cache import serve_stored
+
+    app.before_request(serve_stored)
+
     @app.after_request
     def security_headers(response):
         headers = response.headers

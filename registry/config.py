@@ -116,6 +116,8 @@ def load(instance_path: str | os.PathLike) -> dict:
         "LANGUAGES": LANGUAGES,
         # Shared between workers: Redis in production; memory is only for one process.
         "RATELIMIT_STORAGE_URI": _rate_limit_storage(production),
+        # Rendered public pages for anonymous readers, shared by every worker (none if unset).
+        "PAGE_CACHE_URL": os.environ.get("PAGE_CACHE_URL") or os.environ.get("REDIS_URL", ""),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "PER_PAGE": 25,

@@ -30,6 +30,9 @@ from registry.models import FacetCount
 from registry.text import name_words
 
 TOTAL = ("", "")  # the facet and value under which a list's total is kept
+# Moves on with every change to an entry the public lists show: rendered public pages are
+# cached under it (``registry.http_cache``), so no page outlives the data it shows.
+VERSION = ("", "#version", "")
 
 _LISTINGS: dict[type, Listing] = {}
 
@@ -86,6 +89,15 @@ def read_pairs(key: str, facet: str, value: str) -> dict[str, dict[str, int]]:
             found.setdefault(others[pair], {})[counted] = n
         cache[(key, facet, value)] = found
     return cache[(key, facet, value)]
+
+
+def content_version() -> int:
+    """The number that moves on with every change to a public entry (one primary-key read)."""
+    entry_type, facet, value = VERSION
+    stmt = select(FacetCount.n).where(
+        FacetCount.entry_type == entry_type, FacetCount.facet == facet, FacetCount.value == value
+    )
+    return db.session.scalar(stmt) or 0
 
 
 def word_counts(key: str, words: list[str]) -> dict[str, int]:
@@ -161,6 +173,8 @@ def differences(session: Session) -> Counter[tuple[str, str, str]]:
         listing = _LISTINGS.get(type(obj))
         if listing is None:
             continue
+        if obj not in session.dirty or session.is_modified(obj):
+            delta[VERSION] = 1  # anything shown may have changed
         if obj in session.new:
             before, after = None, obj
         elif obj in session.deleted:
@@ -287,6 +301,9 @@ def recount(listing: Listing) -> None:
     ]
     if rows:
         db.session.execute(FacetCount.__table__.insert(), rows)
+    db.session.execute(
+        _upsert([dict(zip(("entry_type", "facet", "value"), VERSION, strict=True), n=1)])
+    )
     if has_request_context():
         g.pop("_facet_counts", None)
 

@@ -5,16 +5,28 @@ an ``ETag`` (a conditional request gets a 304), and never with a cookie: the ses
 touched for anonymous readers, and the CSRF token is only put in pages that carry a form.
 Everything else, and every page seen by someone logged in, is ``private, no-cache``: it may
 show contacts, review history or buttons that only that person has.
+
+Where ``PAGE_CACHE_URL`` (or ``REDIS_URL``) names a Redis, the workers also share the
+rendered pages they served to anonymous readers, under the registry's content version
+(``counts.content_version``, moved on in the same transaction as any change to a public
+entry): a request without cookies for a page already rendered since the last change costs
+one primary-key read and one Redis GET. Redis failing only means rendering again.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
-from flask import Response, current_app, request
+import redis
+from flask import Response, current_app, g, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 PUBLIC_MAX_AGE = 60  # seconds: an approval shows in the public lists within a minute
+STORED_FOR = 600  # seconds a rendered page stays in Redis (a new version replaces it sooner)
+
+_clients: dict[str, redis.Redis] = {}
 
 
 def cacheable(max_age: int = PUBLIC_MAX_AGE) -> Callable:
@@ -30,6 +42,57 @@ def cacheable(max_age: int = PUBLIC_MAX_AGE) -> Callable:
 def _max_age() -> int | None:
     view = current_app.view_functions.get(request.endpoint or "")
     return getattr(view, "cache_max_age", None)
+
+
+def _store() -> redis.Redis | None:
+    url = current_app.config.get("PAGE_CACHE_URL")
+    if not url:
+        return None
+    client = _clients.get(url)
+    if client is None:
+        client = _clients[url] = redis.Redis.from_url(
+            url, socket_timeout=0.1, socket_connect_timeout=0.1
+        )
+    return client
+
+
+def _key() -> str:
+    from registry import counts
+    from registry.htmx import wants_fragment
+
+    where = hashlib.sha256(request.full_path.encode("utf-8", "surrogatepass")).hexdigest()
+    part = "block" if wants_fragment() else "page"
+    return f"page:{counts.content_version()}:{get_locale()}:{part}:{where}"
+
+
+def serve_stored() -> Response | None:
+    """``before_request``: a cacheable page already rendered for an anonymous reader."""
+    if request.method not in {"GET", "HEAD"} or request.cookies or _max_age() is None:
+        return None  # with a cookie, the reader may be logged in
+    store = _store()
+    if store is None:
+        return None
+    g.page_key = _key()
+    try:
+        body = store.get(g.page_key)
+    except redis.RedisError as exc:
+        current_app.logger.warning("page cache unavailable: %s", exc)
+        return None
+    if body is None:
+        return None
+    g.page_served = True
+    response = current_app.response_class(body, mimetype="text/html")
+    response.vary.add("HX-Request")
+    return response
+
+
+def _keep(response: Response) -> None:
+    if "page_key" not in g or g.get("page_served"):
+        return
+    try:
+        _store().set(g.page_key, response.get_data(), ex=STORED_FOR)
+    except redis.RedisError as exc:
+        current_app.logger.warning("page cache unavailable: %s", exc)
 
 
 def cache_headers(response: Response) -> Response:
@@ -48,6 +111,7 @@ def cache_headers(response: Response) -> Response:
     if not public:
         response.headers["Cache-Control"] = "private, no-cache"
         return response
+    _keep(response)
     response.cache_control.public = True
     response.cache_control.max_age = max_age
     response.add_etag()

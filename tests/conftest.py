@@ -59,6 +59,7 @@ def test_config(url: str, **extra) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "MAIL_SERVER": "",  # mail goes to the log unless a test starts an SMTP server
+        "PAGE_CACHE_URL": "",  # tests/test_http_cache.py turns it on
         **FAST_HASHING,
         **extra,
     }
