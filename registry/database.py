@@ -51,6 +51,8 @@ def within_time(work: Select | Callable[[], list], timeout_ms: int | None = None
 POSTGRESQL_ONLY_INDEXES = {
     # "Did you mean …?": names starting with what was typed, ``lower(name) LIKE 'abc%'``.
     "ix_stakeholder_name_prefix": "stakeholder (lower(name) text_pattern_ops)",
+    # … then names containing the typed name's rarest words (registry.stakeholders.similar).
+    "ix_stakeholder_name_words": "stakeholder USING gin (to_tsvector('simple', name))",
 }
 
 

@@ -111,14 +111,6 @@ class Stakeholder(db.Model):
             postgresql_using="gin",
             postgresql_ops={"name": "gin_trgm_ops"},
         ),
-        # "Did you mean …?" for names of common words only: nearest neighbours by trigram
-        # distance (GiST answers those in a few ms where the GIN lists are long).
-        Index(
-            "ix_stakeholder_name_trgm_gist",
-            "name",
-            postgresql_using="gist",
-            postgresql_ops={"name": "gist_trgm_ops"},
-        ),
         # The list's text search is name OR acronym: both need the index, or it reads all rows.
         Index(
             "ix_stakeholder_acronym_trgm",

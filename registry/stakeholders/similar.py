@@ -3,12 +3,14 @@
 PostgreSQL, in steps that each read a bounded number of rows (PERFORMANCE-NOTES.md lesson 3):
 
 1. names that start with what was typed: the btree on ``lower(name) text_pattern_ops``;
-2. names that contain the typed name's *rarest* words. How common each word is comes from
-   the maintained word counts (``registry.counts``); a word nobody uses is taken as a typo and
-   replaced by the closest known word (trigram similarity over the vocabulary, a few thousand
-   rows, not the million names). The rarest one or two words then pick at most
-   ``ANCHOR_CAP`` candidates through the trigram GIN index, ranked by similarity to the whole
-   name. A trigram match of the whole name against every row took seconds for common words.
+2. otherwise names that contain the typed name's *rarest* words. How common each word is
+   comes from the maintained word counts (``registry.counts``); a word nobody uses is taken
+   as a typo and replaced by the closest known word (trigram similarity over the vocabulary,
+   a few thousand rows, not the million names). The rarest one or two words then pick at most
+   ``ANCHOR_CAP`` candidates through a full-text GIN index on the name (the words' own
+   posting lists), ranked by trigram similarity to the whole name. A trigram match of the
+   whole name against every row took seconds for common words; so did a nearest-neighbour
+   scan of a GiST index for names of several common words.
 
 A statement timeout stays as the last guard. SQLite has no trigrams: a bounded set of
 candidates (approved rows sharing a word prefix with the name) is scored with RapidFuzz.
@@ -20,7 +22,6 @@ import re
 
 from sqlalchemy import (
     String,
-    and_,
     case,
     column,
     func,
@@ -45,8 +46,7 @@ TRIGRAM_THRESHOLD = 0.3
 WORD_THRESHOLD = 0.4
 ANCHORS = 2  # the rarest words a candidate must contain
 ANCHOR_CAP = 300  # candidates ranked by similarity, at most, however common the words
-# A word in more names than this is common: the GiST nearest-neighbour scan answers instead.
-COMMON_WORD = 2_000
+MIN_CORRECTED = 4  # a shorter unknown word is likely still being typed: not corrected
 # RapidFuzz's token_set_ratio (0-100) at or above which a name counts as close.
 FUZZY_CUTOFF = 80
 # SQLite: at most this many rows are scored in Python, however large the registry grows.
@@ -108,12 +108,9 @@ def _trigram(name: str, limit: int, exclude_id: int | None) -> list[Stakeholder]
 
 
 def _look_up(name: str, limit: int, exclude_id: int | None) -> list[Stakeholder]:
+    # Names that start with what was typed are the closest there are: then no more steps.
     found = list(db.session.scalars(_starting_with(name, limit, exclude_id)))
-    if len(found) < limit:
-        seen = {s.id for s in found}
-        more = _by_rare_words(name, limit, exclude_id)
-        found.extend(s for s in more if s.id not in seen)
-    return found[:limit]
+    return found or _by_rare_words(name, limit, exclude_id)
 
 
 def _starting_with(name: str, limit: int, exclude_id: int | None):
@@ -132,12 +129,21 @@ def _starting_with(name: str, limit: int, exclude_id: int | None):
     return stmt
 
 
+SIMPLE = literal_column("'simple'")  # a literal: the index expression must match exactly
+
+
+def _has_words(words: list[str]):
+    """Names containing every one of ``words`` (index ``ix_stakeholder_name_words``)."""
+    vector = func.to_tsvector(SIMPLE, Stakeholder.name)
+    return vector.op("@@")(func.plainto_tsquery(SIMPLE, " ".join(words)))
+
+
 def known_words(name: str) -> list[tuple[str, int]]:
     """The typed name's words as the registry knows them, rarest first: (word, entries that
     use it). A word no entry uses is replaced by the closest one in the vocabulary."""
     typed = name_words(name)[:MAX_WORDS]
     found = counts.word_counts("stakeholder", typed)
-    unknown = [word for word in typed if not found.get(word)]
+    unknown = [word for word in typed if not found.get(word) and len(word) >= MIN_CORRECTED]
     corrected = _closest_words(unknown) if unknown else {}
     words: dict[str, int] = {}
     for word in typed:
@@ -175,7 +181,9 @@ def _closest_words(words: list[str]) -> dict[str, tuple[str, int]]:
 
 
 def _score(name: str):
-    typed = literal(name)
+    # Against the first words only: word_similarity over a 200-character input costs a
+    # tenth of a millisecond per candidate, and the first words are what identify a name.
+    typed = literal(" ".join(name.split()[:MAX_WORDS]))
     # Close as a whole, or the stored name found within what was typed (a long input), or
     # what was typed found within the name.
     return func.greatest(
@@ -186,21 +194,16 @@ def _score(name: str):
 
 
 def _by_rare_words(name: str, limit: int, exclude_id: int | None) -> list[Stakeholder]:
-    known = known_words(name)
-    if not known:
+    words = [word for word, _n in known_words(name)]
+    if not words:
         return []
-    if known[0][1] > COMMON_WORD:
-        # Even the rarest word is in thousands of names: their trigram index entries are long
-        # lists, so ask the GiST index for the nearest names instead (fast exactly then).
-        return _nearest(name, limit, exclude_id)
-    words = [word for word, _n in known]
     score = _score(name)
     # The rarest two words together first; if no name has both, each of them alone.
     tries = [words[:ANCHORS], *([w] for w in words[:ANCHORS])] if len(words) > 1 else [words]
     for anchors in tries:
-        # ILIKE on ``name`` itself: the trigram GIN index serves it (not ``lower(name)``).
-        contains = [Stakeholder.name.ilike(f"%{escape_like(w)}%", escape="\\") for w in anchors]
-        candidates = select(Stakeholder.id).where(*_public(), and_(*contains))
+        # The words' own posting lists (a full-text GIN index on the name): two common words
+        # intersect in a few ms where their trigram lists took a hundred.
+        candidates = select(Stakeholder.id).where(*_public(), _has_words(anchors))
         if exclude_id is not None:
             candidates = candidates.where(Stakeholder.id != exclude_id)
         capped = candidates.limit(ANCHOR_CAP).subquery()
@@ -215,25 +218,6 @@ def _by_rare_words(name: str, limit: int, exclude_id: int | None) -> list[Stakeh
         if found:
             return found
     return []
-
-
-def _nearest(name: str, limit: int, exclude_id: int | None) -> list[Stakeholder]:
-    """The names nearest to ``name`` by trigram distance, by a GiST index scan (KNN)."""
-    nearest = select(Stakeholder.id).where(*_public())
-    if exclude_id is not None:
-        nearest = nearest.where(Stakeholder.id != exclude_id)
-    nearest = (
-        nearest.order_by(Stakeholder.name.op("<->")(literal(name))).limit(limit * 4).subquery()
-    )
-    score = _score(name)
-    stmt = (
-        select(Stakeholder)
-        .join(nearest, nearest.c.id == Stakeholder.id)
-        .where(score >= TRIGRAM_THRESHOLD)
-        .order_by(score.desc(), Stakeholder.name, Stakeholder.id)
-        .limit(limit)
-    )
-    return list(db.session.scalars(stmt))
 
 
 def prefixes(name: str) -> list[str]:
