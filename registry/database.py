@@ -53,6 +53,12 @@ POSTGRESQL_ONLY_INDEXES = {
     "ix_stakeholder_name_prefix": "stakeholder (lower(name) text_pattern_ops)",
     # … then names containing the typed name's rarest words (registry.stakeholders.similar).
     "ix_stakeholder_name_words": "stakeholder USING gin (to_tsvector('simple', name))",
+    # … and a typed word's closest known word. On lower(value), not value: on the column
+    # itself the planner took this index for the word counts' equality look-ups (13 ms
+    # where the primary key answers in 0.1).
+    "ix_facet_count_word_trgm": (
+        "facet_count USING gin (lower(value) gin_trgm_ops) WHERE facet = 'word'"
+    ),
 }
 
 

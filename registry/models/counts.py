@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Index, Integer, String, text
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.extensions import db
@@ -16,17 +16,6 @@ class FacetCount(db.Model):
     """
 
     __tablename__ = "facet_count"
-    __table_args__ = (
-        # The name suggestions' vocabulary: the closest known word to a typed one.
-        Index(
-            "ix_facet_count_value_trgm",
-            "value",
-            postgresql_using="gin",
-            postgresql_ops={"value": "gin_trgm_ops"},
-            postgresql_where=text("facet = 'word'"),
-            sqlite_where=text("facet = 'word'"),
-        ),
-    )
 
     entry_type: Mapped[str] = mapped_column(String(40), primary_key=True)
     # "sector", or a pair such as "country|sector:grassroots" (countries among grassroots rows)

@@ -159,7 +159,8 @@ def _closest_words(words: list[str]) -> dict[str, tuple[str, int]]:
     statement, a trigram match over the vocabulary's rows only."""
     typed = values(column("typed", String), name="typed").data([(w,) for w in words])
     vocabulary = FacetCount.__table__.alias("vocabulary")
-    score = func.similarity(vocabulary.c.value, typed.c.typed)
+    known = func.lower(vocabulary.c.value)  # the expression ix_facet_count_word_trgm indexes
+    score = func.similarity(known, typed.c.typed)
     best = (
         select(vocabulary.c.value, vocabulary.c.n, score.label("score"))
         .where(
@@ -167,7 +168,7 @@ def _closest_words(words: list[str]) -> dict[str, tuple[str, int]]:
             # A literal, so the partial index (facet = 'word') serves even a prepared plan.
             vocabulary.c.facet == literal_column(f"'{WORDS}'"),
             vocabulary.c.n > 0,
-            vocabulary.c.value.op("%")(typed.c.typed),
+            known.op("%")(typed.c.typed),
             score >= WORD_THRESHOLD,
         )
         .order_by(score.desc(), vocabulary.c.n.desc())
