@@ -1,4 +1,5 @@
-"""Flask commands: create-admin, seed-demo, frameworks import-sdg, taxonomy sync."""
+"""Flask commands: create-admin, seed-demo, frameworks import-sdg, taxonomy sync,
+generate stakeholders, counts check and recount."""
 
 from __future__ import annotations
 
@@ -14,6 +15,34 @@ from registry.extensions import db
 frameworks_cli = AppGroup("frameworks", help="Reference frameworks (SDGs, resolutions).")
 taxonomy_cli = AppGroup("taxonomy", help="Sectors, constituencies and GAP groups.")
 generate_cli = AppGroup("generate", help="Synthetic data for benchmarks (never in production).")
+counts_cli = AppGroup("counts", help="The maintained public counts (registry.counts).")
+
+
+@counts_cli.command("check")
+@with_appcontext
+def counts_check() -> None:
+    """Compare the maintained counts with a recount; exit 1 if they differ."""
+    from registry import counts
+
+    wrong = []
+    for key in counts.counted_lists():
+        listing = counts.listing_for(key)
+        if counts.stored(listing) != counts.computed(listing):
+            wrong.append(key)
+    if wrong:
+        raise click.ClickException(f"counts differ from a recount: {', '.join(wrong)}")
+    click.echo("The maintained counts equal a recount.")
+
+
+@counts_cli.command("recount")
+@with_appcontext
+def counts_recount() -> None:
+    """Rebuild the maintained counts from the rows (after a bulk load, or to repair them)."""
+    from registry import counts
+
+    done = counts.recount_all()
+    db.session.commit()
+    click.echo(f"Recounted: {', '.join(done)}.")
 
 
 @click.command("create-admin")
@@ -97,5 +126,13 @@ def generate_stakeholders_command(count: int, seed: int) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for command in (create_admin, seed_demo_command, frameworks_cli, taxonomy_cli, generate_cli):
+    commands = (
+        create_admin,
+        seed_demo_command,
+        frameworks_cli,
+        taxonomy_cli,
+        generate_cli,
+        counts_cli,
+    )
+    for command in commands:
         app.cli.add_command(command)

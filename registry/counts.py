@@ -43,6 +43,10 @@ def register(listing: Listing) -> Listing:
     return listing
 
 
+def counted_lists() -> list[str]:
+    return [listing.key for listing in _LISTINGS.values()]
+
+
 def listing_for(key: str) -> Listing:
     return next(listing for listing in _LISTINGS.values() if listing.key == key)
 

@@ -280,3 +280,16 @@ def test_two_approvals_at_once_both_count(app, check, make_stakeholder, admin_us
     stored = check()
     assert stored["sector"] == {"media": 2}
     assert stored[""] == {"": 2}
+
+
+def test_the_cli_checks_and_repairs_the_counts(app, registry_rows):
+    runner = app.test_cli_runner()
+    assert "equal a recount" in runner.invoke(args=["counts", "check"]).output
+    with app.app_context():
+        db.session.execute(counts.FacetCount.__table__.update().values(n=99))
+        db.session.commit()
+    broken = runner.invoke(args=["counts", "check"])
+    assert broken.exit_code == 1
+    assert "counts differ from a recount: stakeholder" in broken.output
+    assert "Recounted: stakeholder." in runner.invoke(args=["counts", "recount"]).output
+    assert runner.invoke(args=["counts", "check"]).exit_code == 0
