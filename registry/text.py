@@ -1,6 +1,7 @@
 """Text as it arrives from outside, made safe to search with."""
 
 import re
+from urllib.parse import SplitResult, urlsplit
 
 
 def escape_like(text: str) -> str:
@@ -31,3 +32,15 @@ def name_words(name: str | None) -> list[str]:
         if MIN_WORD <= len(word) <= MAX_WORD and word not in STOPWORDS:
             seen.setdefault(word, None)
     return list(seen)
+
+
+def split_url(value: str) -> SplitResult | None:
+    """``value``'s parts, or None when it is not a URL at all: ``urlsplit`` raises on an
+    unclosed or empty bracketed host ("http://[::1", "https://[", "http://[]/"), and text
+    from outside must never turn into a 500."""
+    try:
+        parts = urlsplit(value)
+        parts.hostname  # noqa: B018 - parsing the host is what may raise
+    except ValueError:
+        return None
+    return parts

@@ -300,6 +300,7 @@ def test_role_change_writes_the_audit_row(client, logged_in_admin, amina, audit_
         pytest.param("https://evil.example/", "/admin/users/", id="absolute-url"),
         pytest.param("//evil.example", "/admin/users/", id="scheme-relative"),
         pytest.param("/\\evil.example", "/admin/users/", id="backslash"),
+        pytest.param("//[::1", "/admin/users/", id="unclosed-ipv6"),  # was saved, then a 500
     ],
 )
 def test_role_change_goes_back_only_to_a_local_next(

@@ -249,6 +249,11 @@ def test_login_accepts_the_email_in_another_case(client, make_user):
         pytest.param("javascript:alert(1)", "/", id="javascript"),
         pytest.param("admin/users/", "/", id="relative-path"),
         pytest.param("", "/", id="empty"),
+        # urlsplit raises on these: the login must still succeed, never answer 500.
+        pytest.param("//[::1", "/", id="unclosed-ipv6"),
+        pytest.param("/[::1", "/%5B::1", id="bracket-in-a-path"),  # a local path: followed
+        pytest.param("http://[]/", "/", id="empty-brackets"),
+        pytest.param("https://[", "/", id="lone-bracket"),
     ],
 )
 def test_login_follows_next_only_to_a_local_path(client, make_user, next_url, location):
@@ -269,6 +274,7 @@ def test_login_follows_next_only_to_a_local_path(client, make_user, next_url, lo
         pytest.param("https://evil.example/", False, id="absolute-url"),
         pytest.param("//evil.example", False, id="scheme-relative"),
         pytest.param("/\\evil.example", False, id="backslash"),
+        pytest.param("//[::1", False, id="unclosed-ipv6"),
     ],
 )
 def test_login_page_carries_a_safe_next_in_a_hidden_field(client, next_url, kept):

@@ -260,6 +260,10 @@ def test_anonymous_visitor_is_sent_to_log_in(client):
         pytest.param({"website": "javascript:alert(1)"}, "starting with https://", id="website-js"),
         pytest.param({"website": "www.example.org"}, "starting with https://", id="no-scheme"),
         pytest.param({"website": "http://"}, "starting with https://", id="no-host"),
+        # urlsplit raises on bracketed hosts: a message, never a 500.
+        pytest.param({"website": "http://[::1"}, "starting with https://", id="unclosed-ipv6"),
+        pytest.param({"website": "https://["}, "starting with https://", id="lone-bracket"),
+        pytest.param({"website": "http://[]/"}, "starting with https://", id="empty-brackets"),
         pytest.param(
             {"website": "https://e.org/" + "a" * 300}, "300 characters or fewer", id="long-url"
         ),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,6 +13,7 @@ from registry.htmx import wants_fragment
 from registry.models import Role, User, normalize_email
 from registry.models._base import utcnow
 from registry.passwords import burn_time, hash_password, needs_rehash, verify_password
+from registry.text import split_url
 
 
 class EmailTaken(Refused):
@@ -88,8 +87,10 @@ def safe_next(target: str | None) -> str | None:
     """Follow ``next`` only to a path on this site (no scheme, no host, no ``//``)."""
     if not target:
         return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    parts = split_url(target)
+    if parts is None or parts.scheme or parts.netloc:
+        return None
+    if not target.startswith("/") or target.startswith("//"):
         return None
     if "\\" in target:
         return None

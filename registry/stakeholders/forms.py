@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -39,6 +38,7 @@ from registry.forms import IsoDateField, MultiCheckboxField, clean_text, one_lin
 from registry.models import SCALE_LABELS, Scale
 from registry.models.stakeholders import ORG_ID, normalize_org_identifier
 from registry.taxonomy import CONSTITUENCIES, CONSTITUENCY_CODES, SECTOR_CODES, SECTORS
+from registry.text import split_url
 
 SCALE_HINTS = {
     Scale.LOCAL: _l("A city, district, neighbourhood or settlement"),
@@ -72,8 +72,12 @@ def _website(form: FlaskForm, field: Field) -> None:
     value = field.data or ""
     if not value:
         return
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname or " " in value:
+    parts = split_url(value)
+    if parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        raise ValidationError(
+            _("Enter the website's full address, starting with https:// or http://")
+        )
+    if " " in value:
         raise ValidationError(
             _("Enter the website's full address, starting with https:// or http://")
         )

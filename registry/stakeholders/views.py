@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import abort, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,7 +13,7 @@ from registry.models import SCALE_LABELS, Stakeholder
 from registry.pagination import numbered_pages
 from registry.permissions import can, requires
 from registry.stakeholders import bp, queries
-from registry.text import clean
+from registry.text import clean, split_url
 from registry.workflow import STATUS_LABELS
 
 MAX_CURSOR = 1_000  # a longer cursor is not one of ours
@@ -25,7 +23,8 @@ MAX_MERGE_HOPS = 10  # a merge chain longer than this is a data error, not a pag
 def _web_link(url: str | None) -> str | None:
     """The website as a link target only when it is http(s): never ``javascript:``."""
     url = (url or "").strip()
-    return url if urlsplit(url).scheme.lower() in {"http", "https"} else None
+    parts = split_url(url)
+    return url if parts is not None and parts.scheme.lower() in {"http", "https"} else None
 
 
 def _sort_links(filters: queries.Filters) -> dict[str, dict]:
