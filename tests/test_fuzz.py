@@ -1,0 +1,186 @@
+"""No request answers 5xx, whatever it carries: hostile values in query arguments and form
+fields of every route, sent as an anonymous visitor, a community member and an administrator.
+
+The routes come from the app's URL map, and each form's fields from the form page itself,
+so a new page is fuzzed without being listed here. Values are sent as raw bytes where an
+attacker would (lone surrogates percent-encoded as the invalid UTF-8 they are).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from registry.models import Role, Status
+from tests.conftest import log_in
+
+HOSTILE_TEXT = [
+    "",
+    " ",
+    "\x00",
+    "\x00\x01\x1f\x7f",
+    "\ud800",  # lone surrogates: sent as %ED%A0%80, invalid UTF-8
+    "a\udfffb",
+    "e\u0301\u0301\u0301\u0301\u0301" * 20,  # a pile of combining marks
+    "\u202eevil\u202c",
+    "\ufeff\u200b",
+    "//[::1",
+    "http://[::1",
+    "https://[",
+    "http://[]/",
+    "http://x:99999999/",
+    "javascript:alert(1)",
+    "//evil.example",
+    "/\\evil.example",
+    "%",
+    "%%%",
+    "%zz",
+    "\\",
+    "../../etc/passwd",
+    "' OR 1=1 --",
+    '"><script>alert(1)</script>',
+    "-1",
+    "0",
+    "99999999999999999999999",
+    "1e308",
+    "NaN",
+    "true",
+    "[]",
+    "{}",
+    "x" * 100_000,
+    "🏙️" * 500,
+]
+HOSTILE = st.one_of(st.sampled_from(HOSTILE_TEXT), st.text(max_size=40))
+# Every route and field gets each of these (the rest come up in the random mixtures).
+EACH = [
+    "",
+    "\x00",
+    "\ud800",
+    "e\u0301\u0301\u0301\u0301\u0301" * 20,
+    "\u202eevil\u202c",
+    "//[::1",
+    "http://[::1",
+    "https://[",
+    "http://[]/",
+    "http://x:99999999/",
+    "%zz",
+    "' OR 1=1 --",
+    "-1",
+    "99999999999999999999999",
+    "x" * 100_000,
+]
+
+# Query arguments the pages read, and more that they do not.
+QUERY_KEYS = [
+    "q", "page", "cursor", "sort", "dir", "sector", "constituency", "country", "scale",
+    "city", "next", "name", "role", "active", "status", "action", "entry", "actor", "since",
+    "until", "kind", "source", "target", "id",
+]  # fmt: skip
+# Posted without a form page to read them from (POST-only routes).
+FORM_KEYS = ["comment", "reason", "message", "role", "active", "next", "source", "target"]
+SKIPPED = {"static", "auth.logout"}  # logging out would end the fuzzing session
+
+
+def _raw(value: str) -> str:
+    return quote(value, safe="", errors="surrogatepass")
+
+
+def _encoded(pairs: list[tuple[str, str]]) -> str:
+    return "&".join(f"{_raw(key)}={_raw(value)}" for key, value in pairs)
+
+
+def _path(rule, ids: dict[str, int]) -> str:
+    path = rule.rule
+    for argument in rule.arguments:
+        path = re.sub(rf"<(?:[^:<>]+:)?{argument}>", str(ids.get(argument, 1)), path)
+    return path
+
+
+@pytest.fixture
+def fuzzing(app, make_user, make_stakeholder, make_membership):
+    """Clients for an anonymous visitor, a member and an administrator; the routes; a way to
+    read each form's field names (once per role and route)."""
+    member = make_user(Role.COMMUNITY)
+    admin = make_user(Role.ADMIN)
+    own = make_stakeholder("Fuzzed Group", status=Status.DRAFT)
+    make_membership(member, own)
+    make_stakeholder("Public Group", country="KE")
+    ids = {"stakeholder_id": own.id, "user_id": member.id, "subject_id": own.id}
+    clients = {"anonymous": app.test_client()}
+    for role, user in (("member", member), ("admin", admin)):
+        clients[role] = app.test_client()
+        log_in(clients[role], user)
+    rules = sorted(
+        (r for r in app.url_map.iter_rules() if r.endpoint not in SKIPPED), key=lambda r: r.rule
+    )
+    fields: dict[tuple[str, str], list[str]] = {}
+
+    def form_fields(who: str, rule) -> list[str]:
+        key = (who, rule.rule)
+        if key not in fields:
+            names: list[str] = []
+            if "GET" in rule.methods:
+                html = clients[who].get(_path(rule, ids)).get_data(as_text=True)
+                names = sorted(set(re.findall(r'name="([^"]+)"', html)) - {"csrf_token"})
+            fields[key] = names or FORM_KEYS
+        return fields[key]
+
+    def send(who: str, rule, pairs: list[tuple[str, str]], post: bool, htmx: bool = False):
+        path = _path(rule, ids)
+        headers = {"HX-Request": "true"} if htmx else {}
+        if post:
+            return clients[who].post(
+                path,
+                data=_encoded(pairs),
+                content_type="application/x-www-form-urlencoded",
+                headers=headers,
+            )
+        return clients[who].get(f"{path}?{_encoded(pairs)}", headers=headers)
+
+    return clients, rules, form_fields, send
+
+
+def test_every_route_survives_each_hostile_value_in_every_field(fuzzing):
+    """Each hostile value in every query argument, then in every field of each form."""
+    clients, rules, form_fields, send = fuzzing
+    failures = []
+    for who in sorted(clients):
+        for rule in rules:
+            for value in EACH:
+                attempts = [(False, [(key, value) for key in QUERY_KEYS])]
+                if "POST" in rule.methods:
+                    attempts.append((True, [(name, value) for name in form_fields(who, rule)]))
+                for post, pairs in attempts:
+                    status = send(who, rule, pairs, post).status_code
+                    if status >= 500:
+                        failures.append((who, "POST" if post else "GET", rule.rule, value[:30]))
+    assert not failures, failures
+
+
+def test_no_request_answers_5xx(fuzzing):
+    """Random mixtures: any text, some of the hostile values, any fields, htmx or not."""
+    clients, rules, form_fields, send = fuzzing
+
+    @settings(
+        max_examples=200,
+        derandomize=True,  # the same examples in every run: CI stays reproducible
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(data=st.data())
+    def request_anything(data):
+        who = data.draw(st.sampled_from(sorted(clients)))
+        rule = data.draw(st.sampled_from(rules))
+        post = "POST" in rule.methods and data.draw(st.booleans())
+        names = form_fields(who, rule) if post else QUERY_KEYS
+        chosen = data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=8))
+        pairs = [(name, data.draw(HOSTILE)) for name in chosen]
+        response = send(who, rule, pairs, post, htmx=data.draw(st.booleans()))
+        assert response.status_code < 500, (who, rule.rule, pairs, response.status_code)
+
+    request_anything()
