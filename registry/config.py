@@ -26,9 +26,19 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+MIN_KEY_LENGTH = 32  # characters: secrets.token_hex(32) gives 64, token_urlsafe(32) 43
+MIN_KEY_SYMBOLS = 10  # different characters; "x" * 64 is long but no secret
+
+
 def _secret_key(instance_path: Path, production: bool) -> str:
     key = os.environ.get("SECRET_KEY")
     if key:
+        if production and (len(key) < MIN_KEY_LENGTH or len(set(key)) < MIN_KEY_SYMBOLS):
+            # A guessable key lets anyone forge a session or remember-me cookie (an admin's).
+            raise ConfigError(
+                "SECRET_KEY must be at least 32 random characters; make one with: "
+                "python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
         return key
     if production:
         raise ConfigError("SECRET_KEY must be set when REGISTRY_ENV=production")

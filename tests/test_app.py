@@ -54,7 +54,20 @@ def failing_app(app) -> Flask:
         db.engine.dispose()
 
 
+PRODUCTION_KEY = "9c1f0e7b2a64d8f35e0b7c9a1d2e4f6081a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9"
+
+
 class TestSettings:
+    @pytest.mark.parametrize("key", ["x", "short-but-varied-key", "k" * 64, "ab" * 40])
+    def test_production_with_a_guessable_secret_key_stops(self, monkeypatch, tmp_path, key):
+        monkeypatch.setenv("REGISTRY_ENV", "production")
+        monkeypatch.setenv("SECRET_KEY", key)
+        monkeypatch.setenv("PUBLIC_URL", "https://registry.example.org")
+        monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+        with pytest.raises(ConfigError, match="at least 32 random characters") as refused:
+            load_settings(tmp_path)
+        assert "\n" not in str(refused.value)  # one line for the operator
+
     def test_production_without_secret_key_stops(self, monkeypatch, tmp_path):
         monkeypatch.setenv("REGISTRY_ENV", "production")
         monkeypatch.delenv("SECRET_KEY", raising=False)
@@ -63,7 +76,7 @@ class TestSettings:
 
     def test_production_without_public_url_stops(self, monkeypatch, tmp_path):
         monkeypatch.setenv("REGISTRY_ENV", "production")
-        monkeypatch.setenv("SECRET_KEY", "k" * 64)
+        monkeypatch.setenv("SECRET_KEY", PRODUCTION_KEY)
         monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
         monkeypatch.delenv("PUBLIC_URL", raising=False)
         with pytest.raises(ConfigError, match="PUBLIC_URL must be set"):
@@ -71,7 +84,7 @@ class TestSettings:
 
     def test_production_without_redis_stops(self, monkeypatch, tmp_path):
         monkeypatch.setenv("REGISTRY_ENV", "production")
-        monkeypatch.setenv("SECRET_KEY", "k" * 64)
+        monkeypatch.setenv("SECRET_KEY", PRODUCTION_KEY)
         monkeypatch.setenv("PUBLIC_URL", "https://registry.example.org")
         monkeypatch.delenv("REDIS_URL", raising=False)
         monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
@@ -80,7 +93,7 @@ class TestSettings:
 
     def test_production_settings_with_everything_set(self, monkeypatch, tmp_path):
         monkeypatch.setenv("REGISTRY_ENV", "production")
-        monkeypatch.setenv("SECRET_KEY", "k" * 64)
+        monkeypatch.setenv("SECRET_KEY", PRODUCTION_KEY)
         monkeypatch.setenv("PUBLIC_URL", "https://registry.example.org/")
         monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
         settings = load_settings(tmp_path)
