@@ -170,10 +170,6 @@ class Page:
     prev: str | None = None  # cursor of the previous page
     number: int | None = None  # set when the page was asked for by number (or is the first)
 
-    @property
-    def first(self) -> bool:
-        return self.number == 1
-
 
 def _serializer(listing: Listing) -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"list-cursor:{listing.key}")

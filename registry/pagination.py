@@ -7,6 +7,7 @@ from flask import current_app, request
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 
+from registry import lists
 from registry.extensions import db
 
 MAX_PER_PAGE = 100
@@ -29,9 +30,7 @@ def numbered_pages(page, total) -> int | None:
     """How many numbered pages a public list page can link to: its pages while the count is
     exact and they all fit within ``MAX_JUMP``, else None (the page offers Previous and Next).
     A page reached by cursor links on by cursor."""
-    from registry.lists import MAX_JUMP
-
     if page.number is None or not total.exact:
         return None
     pages = max(1, -(-total.n // page.per_page))
-    return pages if pages <= MAX_JUMP else None
+    return pages if pages <= lists.MAX_JUMP else None

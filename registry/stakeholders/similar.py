@@ -18,8 +18,6 @@ candidates (approved rows sharing a word prefix with the name) is scored with Ra
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import (
     String,
     case,
@@ -38,7 +36,7 @@ from registry.extensions import db
 from registry.lists import WORDS
 from registry.models import FacetCount, Stakeholder, Status
 from registry.models.stakeholders import org_identifier_key
-from registry.text import STOPWORDS, clean, escape_like, name_words
+from registry.text import clean, escape_like, name_words
 
 # pg_trgm's own default for the ``%`` operator (``pg_trgm.similarity_threshold``).
 TRIGRAM_THRESHOLD = 0.3
@@ -59,8 +57,6 @@ MIN_QUERY = 3  # fewer characters than this match too much to be useful
 MAX_QUERY = 200
 MAX_WORDS = 8
 PREFIX = 3  # a word prefix short enough to survive a typo later in the word
-
-_WORD = re.compile(r"\w+")
 
 
 def _clean(text: str | None) -> str:
@@ -223,14 +219,7 @@ def _by_rare_words(name: str, limit: int, exclude_id: int | None) -> list[Stakeh
 
 def prefixes(name: str) -> list[str]:
     """The distinct word prefixes a candidate must share with ``name`` (at least one)."""
-    seen: dict[str, None] = {}
-    for word in _WORD.findall(name.lower()):
-        if len(word) < PREFIX or word in STOPWORDS:
-            continue
-        seen.setdefault(word[:PREFIX], None)
-        if len(seen) == MAX_WORDS:
-            break
-    return list(seen)
+    return list(dict.fromkeys(word[:PREFIX] for word in name_words(name)))[:MAX_WORDS]
 
 
 def candidates(name: str, exclude_id: int | None = None, cap: int | None = None):
