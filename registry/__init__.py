@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask, g, has_request_context, request
 from flask_babel import format_decimal, get_locale
 from flask_wtf.csrf import generate_csrf
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from registry import config as settings
@@ -45,6 +46,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(settings.load(app.instance_path))
     if config:
         app.config.from_mapping(config)
+
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        # The client's own address and scheme, as the trusted proxies saw them: rate limits and
+        # logs key on the person, not on the proxy everyone comes through.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     # Ids in URLs stay within the database's integer: a larger number is no page (404), not
     # an overflow error from PostgreSQL. Set before any route is added.
@@ -101,7 +108,11 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
     login_manager.init_app(app)
-    login_manager.session_protection = "strong"
+    # Logins are rows that logout, a role change or a deactivation delete
+    # (registry.auth.sessions), not an address check: Flask-Login's "strong" protection keys on
+    # X-Forwarded-For, which any client writes, and drops people whose mobile address changes.
+    login_manager.session_protection = None
+    login_manager.id_attribute = "get_session_token"
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 
@@ -109,9 +120,10 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
 
-    from registry.auth.services import load_user, unauthorized
+    from registry.auth.services import unauthorized
+    from registry.auth.sessions import resume
 
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(resume)
     login_manager.unauthorized_handler(unauthorized)
 
 

@@ -61,7 +61,7 @@ def create_admin(email: str, name: str) -> None:
             f"The password must be between {PASSWORD_MIN} and {PASSWORD_MAX} characters."
         )
     try:
-        user = register_user(name, email, password, role=Role.ADMIN)
+        user = register_user(name, email, password, role=Role.ADMIN, verified=True)
         db.session.commit()
     except (EmailTaken, IntegrityError) as exc:
         db.session.rollback()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -97,6 +98,18 @@ def _rate_limit_storage(production: bool) -> str:
     return "memory://"
 
 
+def _trusted_proxies() -> int:
+    # How many reverse proxies stand in front of the app. Each appends the address it saw to
+    # X-Forwarded-For; only that many entries, counted from the right, are believed. Zero (no
+    # proxy) ignores the header: a client could write any address into it.
+    raw = os.environ.get("TRUSTED_PROXIES", "0").strip() or "0"
+    if not raw.isdigit() or int(raw) > 10:
+        raise ConfigError(
+            "TRUSTED_PROXIES must be the number of reverse proxies in front of the app (0-10)"
+        )
+    return int(raw)
+
+
 def _trusted_hosts() -> list[str] | None:
     hosts = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
     return hosts or None
@@ -108,17 +121,27 @@ def load(instance_path: str | os.PathLike) -> dict:
     env = os.environ.get("REGISTRY_ENV", "development").strip().lower()
     production = env == "production"
     url = _database_url(instance)
+    secure = _bool("SESSION_COOKIE_SECURE", production)
+    # "__Host-" cookies are sent only over HTTPS, to this exact host, for every path: no
+    # subdomain or plain-HTTP page can plant or overwrite them.
+    prefix = "__Host-" if secure else ""
     return {
         "REGISTRY_ENV": env,
         "SECRET_KEY": _secret_key(instance, production),
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(url),
+        "SESSION_COOKIE_NAME": prefix + "session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "SESSION_COOKIE_SECURE": secure,
+        # The signed cookie is refused after a day whatever it holds; a login inside it lasts
+        # only as long as its row (registry.auth.sessions: idle and absolute limits).
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=24),
+        "REMEMBER_COOKIE_NAME": prefix + "remember_token",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "REMEMBER_COOKIE_SECURE": secure,
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "BABEL_DEFAULT_LOCALE": "en",
@@ -129,7 +152,12 @@ def load(instance_path: str | os.PathLike) -> dict:
         # Rendered public pages for anonymous readers, shared by every worker (none if unset).
         "PAGE_CACHE_URL": os.environ.get("PAGE_CACHE_URL") or os.environ.get("REDIS_URL", ""),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        # Per client address (the real one: TRUSTED_PROXIES), and failed logins per account.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "ACCOUNT_LOGIN_RATE_LIMIT": os.environ.get("ACCOUNT_LOGIN_RATE_LIMIT", "10 per hour"),
+        "TRUSTED_PROXIES": _trusted_proxies(),
+        # Mails one address can be sent from the public forms (registration, new password).
+        "MAIL_RATE_LIMIT": os.environ.get("MAIL_RATE_LIMIT", "5 per hour"),
         "PER_PAGE": 25,
         "PUBLIC_URL": _public_url(production),
         "TRUSTED_HOSTS": _trusted_hosts(),

@@ -3,8 +3,9 @@
 A page marked ``@cacheable`` answers an anonymous visitor with ``Cache-Control: public`` and
 an ``ETag`` (a conditional request gets a 304), and never with a cookie: the session is not
 touched for anonymous readers, and the CSRF token is only put in pages that carry a form.
-Everything else, and every page seen by someone logged in, is ``private, no-cache``: it may
-show contacts, review history or buttons that only that person has.
+Everything else is ``private, no-cache``, and every page seen by someone logged in is
+``no-store``: it may show contacts, review history or buttons that only that person has, and
+must not stay on a shared computer's disk after logout (nor come back with the Back button).
 
 Where ``PAGE_CACHE_URL`` (or ``REDIS_URL``) names a Redis, the workers also share the
 rendered pages they served to anonymous readers, under the registry's content version
@@ -108,6 +109,9 @@ def cache_headers(response: Response) -> Response:
     )
     # The same address differs with the login cookie, the language and htmx's partial render.
     response.vary.update(("Cookie", "Accept-Language", "HX-Request"))
+    if current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+        return response
     if not public:
         response.headers["Cache-Control"] = "private, no-cache"
         return response

@@ -68,6 +68,14 @@ def _act_on_entry(user: Any, entry: Any = None) -> bool:
     return _staff_or_member(user, entry)
 
 
+def _submit_entry(user: Any, entry: Any = None) -> bool:
+    """As ``_act_on_entry``, from a confirmed address: an account made with someone else's
+    address, or a mistyped one, cannot put entries in front of the reviewers."""
+    if entry is not None and not getattr(user, "email_verified", False):
+        return False
+    return _act_on_entry(user, entry)
+
+
 def _edit_entry(user: Any, entry: Any = None) -> bool:
     """As ``_act_on_entry``; and while an entry waits for review its members cannot change
     it, so the administrator approves exactly what was submitted."""
@@ -94,13 +102,14 @@ def _claim_stakeholder(user: Any, stakeholder: Any = None) -> bool:
 RULES: dict[str, Callable[[Any, Any], bool]] = {
     "public": lambda user, obj=None: True,
     "account.logout": _authenticated,
+    "account.manage": _authenticated,
     "users.manage": _is_admin,
     # Any reviewable entry (registry.entries); obj is the entry, its owner the stakeholder
     # whose members act for it. An entry type may name its own rule for an action instead.
     "entry.view": _view_entry,
     "entry.edit": _edit_entry,
     "entry.edit_without_review": _edit_without_review,
-    "entry.submit": _act_on_entry,
+    "entry.submit": _submit_entry,
     "entry.withdraw": _act_on_entry,
     "entry.history": _staff_or_member,
     "entry.archive": _is_admin,
@@ -110,7 +119,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "stakeholder.view": _view_entry,
     "stakeholder.create": _authenticated,
     "stakeholder.edit": _edit_entry,
-    "stakeholder.submit": _act_on_entry,
+    "stakeholder.submit": _submit_entry,
     "stakeholder.withdraw": _act_on_entry,
     "stakeholder.claim": _claim_stakeholder,
     "stakeholder.history": _staff_or_member,

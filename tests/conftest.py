@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from registry import create_app
 from registry.extensions import db
@@ -140,6 +140,7 @@ def make_user(app: Flask):
                 name=fields.pop("name", f"Test User {n}"),
                 password_hash=hash_password(fields.pop("password", PASSWORD)),
                 role=role,
+                email_verified_at=fields.pop("email_verified_at", utcnow()),
                 **fields,
             )
             db.session.add(user)
@@ -172,6 +173,23 @@ def make_stakeholder(app: Flask):
             return stakeholder
 
     return make
+
+
+@pytest.fixture
+def user_count(app: Flask):
+    def count() -> int:
+        with app.app_context():
+            return db.session.scalar(select(func.count()).select_from(User))
+
+    return count
+
+
+def stored_user(app: Flask, email: str) -> User | None:
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is not None:
+            db.session.expunge(user)
+        return user
 
 
 def log_in(client: FlaskClient, user: User, password: str = PASSWORD):
@@ -333,6 +351,11 @@ def sector_names(app: Flask) -> list[str]:
 @pytest.fixture
 def smtp_server(app, monkeypatch):
     """A real SMTP server on loopback (aiosmtpd); the app sends to it. Yields the inbox."""
+    yield from smtp_inbox(app, monkeypatch)
+
+
+def smtp_inbox(app, monkeypatch):
+    """Start an SMTP server on loopback for ``app``; yield the list of messages it receives."""
     import socket
     from email import message_from_bytes, policy
 

@@ -100,6 +100,16 @@ class TestSettings:
         assert settings["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
         assert settings["PUBLIC_URL"] == "https://registry.example.org"
         assert settings["SESSION_COOKIE_SECURE"] is True
+        # "__Host-": sent only over HTTPS to this host; no subdomain can plant one.
+        assert settings["SESSION_COOKIE_NAME"] == "__Host-session"
+        assert settings["REMEMBER_COOKIE_NAME"] == "__Host-remember_token"
+        assert settings["TRUSTED_PROXIES"] == 0
+
+    @pytest.mark.parametrize("value", ["yes", "-1", "1.5", "99"])
+    def test_trusted_proxies_must_be_a_count(self, monkeypatch, tmp_path, value):
+        monkeypatch.setenv("TRUSTED_PROXIES", value)
+        with pytest.raises(ConfigError, match="number of reverse proxies"):
+            load_settings(tmp_path)
 
     def test_development_key_is_generated_once_and_kept(self, monkeypatch, tmp_path):
         monkeypatch.delenv("REGISTRY_ENV", raising=False)

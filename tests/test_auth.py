@@ -7,12 +7,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
 
 from registry import create_app
 from registry.extensions import db, limiter
 from registry.models import Role, User
-from tests.conftest import PASSWORD, log_in, logged_in_as
+from tests.conftest import PASSWORD, log_in, logged_in_as, stored_user
 from tests.conftest import test_config as config_for
 
 NEW_PASSWORD = "a long enough secret"
@@ -25,39 +24,26 @@ GOOD_FORM = {
 WRONG_LOGIN = "The email address or password is not right"
 
 
-@pytest.fixture
-def user_count(app: Flask):
-    def count() -> int:
-        with app.app_context():
-            return db.session.scalar(select(func.count()).select_from(User))
-
-    return count
-
-
-def stored_user(app: Flask, email: str) -> User | None:
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == email))
-        if user is not None:
-            db.session.expunge(user)
-        return user
-
-
 # --- register ---------------------------------------------------------------------------------
 
 
-def test_register_creates_a_community_account_and_logs_in(app, client):
+def test_register_creates_an_unconfirmed_community_account_and_says_what_next(app, client):
     response = client.post("/register", data=GOOD_FORM)
 
     assert response.status_code == 303
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/register/check-your-email"
     user = stored_user(app, "amina.diallo@example.org")
     assert user is not None
     assert user.name == "Amina Diallo"
     assert user.role == Role.COMMUNITY
     assert user.active
-    home = client.get("/").get_data(as_text=True)
-    assert "Amina Diallo" in home
-    assert "Log out" in home
+    assert not user.email_verified
+    page = client.get("/register/check-your-email").get_data(as_text=True)
+    assert "amina.diallo@example.org" in page
+    assert "What to do next" in page
+    assert logged_in_as(page) is None  # as for a known address: no login to tell them apart
+    log_in(client, user, NEW_PASSWORD)
+    assert "Please confirm your email address" in client.get("/").get_data(as_text=True)
 
 
 def test_register_stores_an_argon2id_hash_never_the_password(app, client, audit_rows):
@@ -132,25 +118,29 @@ def test_register_accepts_a_name_of_120_chars(client, user_count):
     assert user_count() == 1
 
 
-def test_register_shows_html_in_a_name_escaped(client):
+def test_register_shows_html_in_a_name_escaped(app, client):
     response = client.post("/register", data={**GOOD_FORM, "name": "<script>alert(1)</script>"})
 
     assert response.status_code == 303
+    log_in(client, stored_user(app, "amina.diallo@example.org"), NEW_PASSWORD)
     home = client.get("/").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in home
     assert "<script>alert(1)</script>" not in home
 
 
-def test_register_refuses_an_email_already_taken_in_another_case(client, make_user, user_count):
+def test_register_answers_a_known_address_as_a_new_one(client, make_user, user_count):
+    """Nobody learns from the form whether an address has an account (in any case)."""
+    new = client.post("/register", data={**GOOD_FORM, "email": "someone.new@example.org"})
     make_user(email="amina.diallo@example.org")
+    known = client.post("/register", data=GOOD_FORM)
 
-    response = client.post("/register", data=GOOD_FORM)
-
-    assert response.status_code == 422
-    html = response.get_data(as_text=True)
-    assert "An account with this email address already exists" in html
-    assert 'class="error-summary"' in html
-    assert user_count() == 1
+    assert (known.status_code, known.headers["Location"]) == (
+        new.status_code,
+        new.headers["Location"],
+    )
+    assert user_count() == 2
+    page = client.get(known.headers["Location"]).get_data(as_text=True)
+    assert "We sent a message to amina.diallo@example.org" in page
 
 
 def test_register_failure_writes_no_audit_row(client, make_user, audit_rows):
@@ -397,20 +387,82 @@ def test_deactivated_user_is_logged_out_on_the_next_request(app, client, login, 
 
 
 @pytest.fixture
-def rate_limited_client(app: Flask) -> Iterator:
-    """A second app on the same database with a tight login limit."""
-    app2 = create_app(
-        config_for(
-            app.config["SQLALCHEMY_DATABASE_URI"],
-            RATELIMIT_ENABLED=True,
-            LOGIN_RATE_LIMIT="3 per minute",
+def limited_app(app: Flask) -> Iterator:
+    """Build a second app on the same database with tight login limits."""
+    built = []
+
+    def build(**settings) -> Flask:
+        limited = create_app(
+            config_for(
+                app.config["SQLALCHEMY_DATABASE_URI"],
+                RATELIMIT_ENABLED=True,
+                **{"LOGIN_RATE_LIMIT": "3 per minute", **settings},
+            )
         )
-    )
-    yield app2.test_client()
-    with app2.app_context():
-        db.engine.dispose()
+        built.append(limited)
+        return limited
+
+    yield build
+    for limited in built:
+        with limited.app_context():
+            db.engine.dispose()
     # The limiter is one module-level object: give it back the session app's settings.
     limiter.init_app(app)
+
+
+@pytest.fixture
+def rate_limited_client(limited_app) -> Iterator:
+    return limited_app().test_client()
+
+
+WRONG_PASSWORD = "not the password"
+
+
+def _attempt(client, email: str, address: str | None = None, password=WRONG_PASSWORD) -> int:
+    headers = {"X-Forwarded-For": address} if address else {}
+    return client.post(
+        "/login", data={"email": email, "password": password}, headers=headers
+    ).status_code
+
+
+def test_without_trusted_proxies_a_forwarded_address_changes_nothing(limited_app, make_user):
+    client = limited_app().test_client()
+    users = [make_user() for _ in range(4)]
+    for n, user in enumerate(users[:3]):
+        assert _attempt(client, user.email, f"198.51.100.{n}") == 422
+    # Writing a new address into X-Forwarded-For does not buy a fresh allowance.
+    assert _attempt(client, users[3].email, "198.51.100.77") == 429
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(limited_app, make_user):
+    client = limited_app(TRUSTED_PROXIES=1).test_client()
+    alice, bob = make_user(), make_user()
+    for _ in range(3):
+        assert _attempt(client, alice.email, "203.0.113.5") == 422
+    assert _attempt(client, alice.email, "203.0.113.5") == 429
+    # Someone else behind the same proxy is not locked out by the first person's failures.
+    assert _attempt(client, bob.email, "203.0.113.9", PASSWORD) == 303
+    # Only the entry the proxy wrote is believed: a forged one before it is ignored.
+    assert _attempt(client, bob.email, "192.0.2.1, 203.0.113.5") == 429
+
+
+def test_failed_logins_are_limited_per_account_from_any_address(limited_app, make_user):
+    client = limited_app(
+        TRUSTED_PROXIES=1, LOGIN_RATE_LIMIT="100 per minute", ACCOUNT_LOGIN_RATE_LIMIT="3 per hour"
+    ).test_client()
+    target, other = make_user(), make_user()
+    for n in range(3):
+        assert _attempt(client, target.email, f"203.0.113.{n}") == 422
+    assert _attempt(client, target.email.upper(), "203.0.113.50") == 429
+    assert _attempt(client, target.email, "203.0.113.51", PASSWORD) == 429
+    assert _attempt(client, other.email, "203.0.113.0") == 422  # another account: its own count
+
+
+def test_successful_logins_do_not_use_up_the_account_limit(limited_app, make_user):
+    app2 = limited_app(LOGIN_RATE_LIMIT="100 per minute", ACCOUNT_LOGIN_RATE_LIMIT="2 per hour")
+    user = make_user()
+    for _ in range(4):
+        assert _attempt(app2.test_client(), user.email, password=PASSWORD) == 303
 
 
 def test_login_is_rate_limited(rate_limited_client, make_user):
@@ -443,3 +495,13 @@ def test_other_tests_are_not_rate_limited(client, make_user):
         response = client.post("/login", data={"email": user.email, "password": "wrong one"})
         assert response.status_code == 422
     assert log_in(client, user).status_code == 303
+
+
+def test_mails_to_one_address_are_limited(limited_app, make_user, smtp_server):
+    app2 = limited_app(LOGIN_RATE_LIMIT="100 per minute", MAIL_RATE_LIMIT="2 per hour")
+    client = app2.test_client()
+    user, other = make_user(), make_user()
+    for _ in range(2):
+        assert client.post("/password/forgot", data={"email": user.email}).status_code == 303
+    assert client.post("/password/forgot", data={"email": user.email}).status_code == 429
+    assert client.post("/password/forgot", data={"email": other.email}).status_code == 303

@@ -53,11 +53,11 @@ def test_the_detail_page_says_when_it_last_changed(client, public_pages):
     assert response.headers["Last-Modified"].endswith(" GMT")
 
 
-def test_a_logged_in_reader_gets_private_pages(client, public_pages, member_user, login):
+def test_a_logged_in_reader_gets_pages_no_cache_keeps(client, public_pages, member_user, login):
     login(member_user)
-    for url in public_pages:
+    for url in [*public_pages, "/stakeholders/new", "/stakeholders/mine"]:
         response = client.get(url)
-        assert response.headers["Cache-Control"] == "private, no-cache", url
+        assert response.headers["Cache-Control"] == "no-store", url
         assert "ETag" not in response.headers, url
 
 

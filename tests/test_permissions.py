@@ -30,6 +30,17 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("auth.login", "GET"): EVERYONE,
     ("auth.login", "POST"): EVERYONE,
     ("auth.logout", "POST"): LOGGED_IN,
+    ("auth.registered", "GET"): EVERYONE,
+    ("auth.verify_email", "GET"): EVERYONE,
+    ("auth.verify_email", "POST"): EVERYONE,
+    ("auth.resend_verification", "POST"): LOGGED_IN,
+    ("auth.forgot_password", "GET"): EVERYONE,
+    ("auth.forgot_password", "POST"): EVERYONE,
+    ("auth.reset_password", "GET"): EVERYONE,
+    ("auth.reset_password", "POST"): EVERYONE,
+    ("auth.account", "GET"): LOGGED_IN,
+    ("auth.change_password", "POST"): LOGGED_IN,
+    ("auth.end_other_sessions", "POST"): LOGGED_IN,
     ("stakeholders.index", "GET"): EVERYONE,
     ("stakeholders.detail", "GET"): EVERYONE,
     ("stakeholders.create", "GET"): LOGGED_IN,
@@ -135,6 +146,7 @@ def url_values(app, make_user, make_stakeholder):
         "subject_id": 1,
         "merge_id": 1,
         "filename": "css/registry.css",
+        "token": "not-a-signed-link",  # a mailed link's token: a 400 page for everyone
     }
 
 
@@ -187,7 +199,7 @@ FIELD_NAMES = [
     "email", "password", "confirm", "remember", "next", "role", "active", "state",
     "stakeholder_id", "source_id", "target_id", "source_q", "target_q", "comment", "action",
     "version", "not_listed", "position", "phone", "consent_at", "message", "actor",
-    "entry_type", "entry_id", "date_from", "date_to", "membership_id",
+    "entry_type", "entry_id", "date_from", "date_to", "membership_id", "current",
 ]  # fmt: skip
 
 

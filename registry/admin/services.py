@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from registry import audit
+from registry.auth import sessions
 from registry.commit import Refused
 from registry.extensions import db
 from registry.models import Membership, Role, Stakeholder, User
@@ -58,6 +59,8 @@ def change_role(actor: User, user: User, role: Role) -> bool:
         return False
     before = {"role": user.role.value}
     user.role = role
+    # Logins made under the old role end: the next request asks for the password again.
+    sessions.end_all(user)
     audit.record("user.role_changed", user, before=before, after={"role": role.value}, actor=actor)
     return True
 
@@ -69,6 +72,7 @@ def set_active(actor: User, user: User, active: bool) -> bool:
     if user.active == active:
         return False
     user.active = active
+    sessions.end_all(user)
     audit.record(
         "user.activated" if active else "user.deactivated",
         user,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from registry import audit
+from registry import audit, mail
+from registry.auth import links, sessions
 from registry.commit import Refused
 from registry.extensions import db
 from registry.htmx import wants_fragment
@@ -20,14 +21,6 @@ class EmailTaken(Refused):
     """An account with this email already exists."""
 
     status = 422
-
-
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: a deactivated account is logged out on its next request."""
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
 
 
 def unauthorized():
@@ -49,12 +42,26 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def register_user(name: str, email: str, password: str, role: Role = Role.COMMUNITY) -> User:
-    """Create an account; raises EmailTaken if the address is in use."""
+def one_line(name: str) -> str:
+    """A person's name as it may go into a mail: one line, single spaces."""
+    return " ".join(name.split())
+
+
+def register_user(
+    name: str, email: str, password: str, role: Role = Role.COMMUNITY, verified: bool = False
+) -> User:
+    """Create an account; raises EmailTaken if the address is in use. ``verified``: the
+    address is known to be right (an operator typed it on the command line)."""
     email = normalize_email(email)
     if find_by_email(email) is not None:
         raise EmailTaken(email)
-    user = User(name=name.strip(), email=email, password_hash=hash_password(password), role=role)
+    user = User(
+        name=one_line(name),
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        email_verified_at=utcnow() if verified else None,
+    )
     db.session.add(user)
     audit.record(
         "user.registered",
@@ -63,6 +70,97 @@ def register_user(name: str, email: str, password: str, role: Role = Role.COMMUN
         actor=user,
     )
     return user
+
+
+def sign_up(name: str, email: str, password: str) -> User | None:
+    """Registration from the public form. The answer is the same whether or not the address
+    has an account, so the form tells nobody who is registered: a new address gets an account
+    and a link to confirm it; a known one gets a mail to its owner instead (and the password
+    is hashed all the same, so the two take as long)."""
+    existing = find_by_email(email)
+    if existing is not None:
+        burn_time(password)
+        mail.queue(
+            existing.email,
+            _("Someone tried to create an account with your address"),
+            _(
+                "Hello %(name)s,\n\nSomeone, perhaps you, tried to create an account in the "
+                "Whole-of-Society Registry with this email address. You already have one: log in "
+                "at %(login)s\n\nIf you have forgotten your password, set a new one at "
+                "%(reset)s\n\nIf it was not you, you can ignore this mail: nothing was changed.",
+                name=existing.name,
+                login=_public("auth.login"),
+                reset=_public("auth.forgot_password"),
+            ),
+        )
+        return None
+    user = register_user(name, email, password)
+    send_verification(user)
+    return user
+
+
+def send_verification(user: User) -> None:
+    mail.queue(
+        user.email,
+        _("Confirm your email address"),
+        _(
+            "Hello %(name)s,\n\nWelcome to the Whole-of-Society Registry. Please confirm that "
+            "this is your email address by opening this link within three days:\n\n%(link)s"
+            "\n\nUntil then you can log in and prepare your organization's entry, but not "
+            "submit it for review.\n\nIf you did not create an account, ignore this mail.",
+            name=user.name,
+            link=links.url(links.VERIFY, user),
+        ),
+    )
+
+
+def verify_email(user: User) -> bool:
+    """Mark the address confirmed; False when it already was."""
+    if user.email_verified:
+        return False
+    user.email_verified_at = utcnow()
+    audit.record("user.email_verified", user, after={"email": user.email}, actor=user)
+    return True
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a link to set a new password, if the address has an active account. The caller
+    answers the same either way."""
+    user = find_by_email(email)
+    if user is None or not user.active:
+        return
+    mail.queue(
+        user.email,
+        _("Set a new password"),
+        _(
+            "Hello %(name)s,\n\nSomeone, perhaps you, asked to set a new password for your "
+            "account in the Whole-of-Society Registry. Open this link within an hour to choose "
+            "one; it works once:\n\n%(link)s\n\nIf it was not you, ignore this mail: your "
+            "password stays as it is.",
+            name=user.name,
+            link=links.url(links.RESET, user),
+        ),
+    )
+    audit.record("user.password_reset_requested", user, actor=None)
+
+
+def set_password(user: User, password: str, *, reset: bool) -> None:
+    """A new password (from a reset link, or typed on the account page): every other login
+    of the account ends, and the link that was used is spent (its fingerprint changes)."""
+    user.password_hash = hash_password(password)
+    ended = sessions.end_all(user, keep_current=not reset)
+    if reset and not user.email_verified:
+        user.email_verified_at = utcnow()  # the link reached the mailbox: the address is right
+    audit.record(
+        "user.password_reset" if reset else "user.password_changed",
+        user,
+        after={"logins_ended": ended},
+        actor=user,
+    )
+
+
+def _public(endpoint: str) -> str:
+    return current_app.config["PUBLIC_URL"] + url_for(endpoint)
 
 
 def authenticate(email: str, password: str) -> User | None:

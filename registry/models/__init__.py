@@ -1,6 +1,13 @@
 """All models, imported here so Alembic and ``db.create_all`` see every table."""
 
-from registry.models.accounts import ROLE_LABELS, Membership, Role, User, normalize_email
+from registry.models.accounts import (
+    ROLE_LABELS,
+    AccountSession,
+    Membership,
+    Role,
+    User,
+    normalize_email,
+)
 from registry.models.audit import AuditEvent
 from registry.models.counts import FacetCount
 from registry.models.frameworks import Framework, FrameworkItem, FrameworkItemText
@@ -19,6 +26,7 @@ from registry.models.taxonomy import Constituency, GapGroup, GapMapping, Sector
 __all__ = [
     "ROLE_LABELS",
     "SCALE_LABELS",
+    "AccountSession",
     "AuditEvent",
     "ClaimStatus",
     "Constituency",

@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     String,
     UniqueConstraint,
 )
@@ -55,14 +56,31 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = created_at_column()
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when the person opened the link mailed to the address (or an administrator made the
+    # account): until then they may log in and prepare entries, but not submit them.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Membership.id"
     )
 
     @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    # Set by registry.auth.sessions for the request this account is logged in on: the token
+    # Flask-Login keeps in the session cookie and the remember-me cookie (``get_session_token``).
+    session_token = None  # str, not a column
+    session_id = None  # int: the AccountSession row
+
+    def get_session_token(self) -> str:
+        if self.session_token is None:
+            raise RuntimeError("log in through registry.auth.sessions.start")
+        return self.session_token
 
     def is_member_of(self, stakeholder: Stakeholder) -> bool:
         return any(m.stakeholder_id == stakeholder.id for m in self.memberships)
@@ -86,3 +104,23 @@ class Membership(db.Model):
 
     def __repr__(self) -> str:
         return f"<Membership user={self.user_id} stakeholder={self.stakeholder_id}>"
+
+
+class AccountSession(db.Model):
+    """One login on one device: revoked by deleting the row (logout, role change, deactivation,
+    new password), so a copied cookie dies with it. Only a hash of the token is kept, so a
+    leaked table opens no account."""
+
+    __table_args__ = (Index("ix_account_session_expires_at", "expires_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = created_at_column()
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    def __repr__(self) -> str:
+        return f"<AccountSession {self.id} user={self.user_id} remember={self.remember}>"

@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 
 from registry import create_app
 from registry.extensions import db
-from tests.conftest import test_config
+from tests.conftest import smtp_inbox, test_config
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -74,6 +74,12 @@ def live_app(app: Flask) -> Iterator[Flask]:
     yield live
     with live.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def live_inbox(live_app: Flask, monkeypatch) -> Iterator[list]:
+    """The mail the live server sends, through a real SMTP server on loopback."""
+    yield from smtp_inbox(live_app, monkeypatch)
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,9 @@ def role_in_db(app: Flask, user_id: int) -> Role:
         return db.session.get(User, user_id).role
 
 
-def test_register_log_out_and_log_in_again(page: Page, live_server: str) -> None:
+def test_register_confirm_the_address_log_in_and_out(
+    page: Page, live_server: str, live_inbox: list
+) -> None:
     page.goto("/register")
     check_a11y(page)
     page.get_by_label("Your full name").fill("Amina Diallo")
@@ -31,20 +33,57 @@ def test_register_log_out_and_log_in_again(page: Page, live_server: str) -> None
     page.get_by_label("Confirm password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
 
-    # Registering logs the new account in and lands on the home page.
-    expect(page).to_have_url(f"{live_server}/")
-    expect(page.locator(".site-header .who")).to_contain_text("Amina Diallo")
+    # Registering lands on what to do next; the link to confirm the address comes by mail.
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    expect(page.get_by_text("We sent a message to amina@example.org.")).to_be_visible()
     check_a11y(page)
+    (message,) = live_inbox
+    (path,) = re.findall(r"http://registry\.test(/verify/\S+)", message.get_content())
+
+    page.goto(path)
+    check_a11y(page)
+    page.get_by_role("button", name="Confirm my email address").click()
+    expect(page.get_by_text("Thank you: your email address is confirmed.")).to_be_visible()
+    check_a11y(page)
+
+    ui_login(page, live_server, "amina@example.org", PASSWORD)
+    expect(page.locator(".site-header .who")).to_contain_text("Amina Diallo")
+    expect(page.get_by_text("Please confirm your email address")).to_have_count(0)
     screenshot(page, "home.png")
+
+    page.get_by_role("link", name="Your account").click()
+    expect(page.get_by_role("heading", name="Where you are logged in")).to_be_visible()
+    check_a11y(page)
 
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_text("You are logged out.")).to_be_visible()
     expect(page.locator(".site-header .who")).to_have_count(0)
     check_a11y(page)
 
-    ui_login(page, live_server, "amina@example.org", PASSWORD)
-    expect(page.locator(".site-header .who")).to_contain_text("Amina Diallo")
+
+def test_forgotten_password_by_mail(page: Page, live_server: str, live_inbox: list, make_user):
+    user = make_user(email="kofi@example.org")
+    page.goto("/login")
+    page.get_by_role("link", name="Forgotten your password?").click()
     check_a11y(page)
+    page.get_by_label("Email address").fill("kofi@example.org")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_text("If kofi@example.org belongs to an account")).to_be_visible()
+    (message,) = live_inbox
+    (path,) = re.findall(r"http://registry\.test(/password/reset/\S+)", message.get_content())
+
+    page.goto(path)
+    check_a11y(page)
+    page.get_by_label("New password").fill("password12")
+    page.get_by_label("Confirm password").fill("password12")
+    page.get_by_role("button", name="Set the new password").click()
+    expect(page.locator(".error-summary")).to_contain_text("too easy to guess")
+    check_a11y(page)
+    page.get_by_label("New password").fill("river lantern cobalt")
+    page.get_by_label("Confirm password").fill("river lantern cobalt")
+    page.get_by_role("button", name="Set the new password").click()
+    expect(page.get_by_text("Your new password is set.")).to_be_visible()
+    ui_login(page, live_server, user.email, "river lantern cobalt")
 
 
 def test_register_with_errors_shows_them_by_the_fields(page: Page) -> None:
