@@ -1,0 +1,46 @@
+"""The pages that make the registry one people can trust, checked with axe in a real browser:
+the home page, the about, privacy and accessibility pages, an entry as staff see it (contacts
+and review history: landmarks that must be told apart) and every status badge."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask
+from playwright.sync_api import Page, expect
+
+from registry.extensions import db
+from registry.models import Contact, Review, Role, Status
+from tests.browser.conftest import check_a11y, ui_login
+from tests.conftest import PASSWORD
+
+
+def test_an_entry_with_contacts_and_review_history_passes_axe(
+    app: Flask, page: Page, live_server: str, make_user, make_stakeholder
+) -> None:
+    admin = make_user(Role.ADMIN)
+    stakeholder = make_stakeholder(name="Nakuru Women's Savings Circle", status=Status.SUBMITTED)
+    with app.app_context():
+        db.session.add_all(
+            [
+                Contact(
+                    stakeholder_id=stakeholder.id,
+                    name="Wanjiru Kamau",
+                    email="wanjiru@example.org",
+                    consent_at=datetime(2026, 3, 1, tzinfo=UTC),
+                ),
+                Review(
+                    entry_type="stakeholder",
+                    entry_id=stakeholder.id,
+                    from_status="draft",
+                    to_status="submitted",
+                    reviewer_id=admin.id,
+                ),
+            ]
+        )
+        db.session.commit()
+    ui_login(page, live_server, admin.email, PASSWORD)
+    page.goto(f"/stakeholders/{stakeholder.id}")
+    expect(page.get_by_role("region", name="Contact persons (not public)")).to_be_visible()
+    expect(page.get_by_role("region", name="Review history")).to_be_visible()
+    check_a11y(page)  # landmark-unique included (ALWAYS_FAIL)
