@@ -44,3 +44,17 @@ def test_an_entry_with_contacts_and_review_history_passes_axe(
     expect(page.get_by_role("region", name="Contact persons (not public)")).to_be_visible()
     expect(page.get_by_role("region", name="Review history")).to_be_visible()
     check_a11y(page)  # landmark-unique included (ALWAYS_FAIL)
+
+
+def test_every_status_badge_meets_contrast(
+    page: Page, live_server: str, make_user, make_stakeholder, make_membership
+) -> None:
+    member = make_user(Role.COMMUNITY)
+    for status in Status:
+        make_membership(
+            member, make_stakeholder(name=f"Organization {status.value}", status=status)
+        )
+    ui_login(page, live_server, member.email, PASSWORD)
+    page.goto("/stakeholders/mine")
+    expect(page.locator(".status-badge")).to_have_count(len(Status))
+    check_a11y(page)  # axe's color-contrast is a serious violation
