@@ -4,6 +4,7 @@ and review history: landmarks that must be told apart) and every status badge.""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from flask import Flask
@@ -58,3 +59,17 @@ def test_every_status_badge_meets_contrast(
     page.goto("/stakeholders/mine")
     expect(page.locator(".status-badge")).to_have_count(len(Status))
     check_a11y(page)  # axe's color-contrast is a serious violation
+
+
+def test_the_home_page_passes_axe_and_its_search_finds(page: Page, make_stakeholder) -> None:
+    make_stakeholder(name="Kisumu Lakeside Youth Collective", sector_code="grassroots")
+    make_stakeholder(name="Nairobi Women's Network")
+    page.goto("/")
+    expect(page.get_by_role("link", name="None yet — register one (Media)")).to_be_visible()
+    check_a11y(page)
+    page.get_by_label("Find an organization by name or acronym").fill("lakeside")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"/stakeholders/\?q=lakeside$"))
+    results = page.locator("#results")
+    expect(results.get_by_role("link", name="Kisumu Lakeside Youth Collective")).to_be_visible()
+    expect(results.get_by_role("link", name="Nairobi Women's Network")).to_have_count(0)
