@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
@@ -73,3 +74,38 @@ def test_the_home_page_passes_axe_and_its_search_finds(page: Page, make_stakehol
     results = page.locator("#results")
     expect(results.get_by_role("link", name="Kisumu Lakeside Youth Collective")).to_be_visible()
     expect(results.get_by_role("link", name="Nairobi Women's Network")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/about", "About the registry"),
+        ("/privacy", "Privacy notice"),
+        ("/accessibility", "Accessibility statement"),
+    ],
+)
+def test_the_pages_about_the_registry_pass_axe(page: Page, path: str, title: str) -> None:
+    page.goto("/")
+    page.get_by_role("contentinfo").get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    assert page.url.endswith(path)
+    check_a11y(page)
+
+
+def test_the_home_page_works_from_the_keyboard(page: Page, make_stakeholder) -> None:
+    make_stakeholder(name="Kisumu Lakeside Youth Collective")
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    page.keyboard.press("Tab")  # the first control in the main content is the search box
+    search = page.get_by_label("Find an organization by name or acronym")
+    expect(search).to_be_focused()
+    page.keyboard.type("lakeside")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/stakeholders/\?q=lakeside$"))
+    link = page.locator("#results").get_by_role("link", name="Kisumu Lakeside Youth Collective")
+    expect(link).to_be_visible()
