@@ -103,3 +103,13 @@ def test_every_status_badge_has_its_own_colours(status):
     assert rule, f"no .status-{status.value} rule in registry.css"
     assert "color:" in rule.group(1)
     assert "background:" in rule.group(1)
+
+
+def test_the_header_has_the_mark_without_inline_style(client):
+    html = client.get("/").get_data(as_text=True)
+    header = html.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    assert '<img class="brand-mark" src="/static/img/mark.svg" alt=""' in header
+    assert "style=" not in html
+    with client.get("/static/img/mark.svg") as mark:  # a file response: close it
+        assert mark.status_code == 200
+        assert mark.mimetype == "image/svg+xml"
