@@ -78,7 +78,7 @@ def test_the_privacy_notice_names_every_contact_field_it_keeps(client):
 
 def test_the_accessibility_statement_gives_its_target_and_tests(client):
     html = client.get("/accessibility").get_data(as_text=True)
-    for words in ("WCAG", "2.2", "level AA", "axe-core", "keyboard", "320 pixels"):
+    for words in ("WCAG", "2.2", "level AA", "axe-core", "keyboard", "320 pixels", "200% zoom"):
         assert words in html, words
 
 
