@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from registry.extensions import db
@@ -21,9 +25,22 @@ def with_constituency(app):
     return add
 
 
+ROW = re.compile(r"<tr[^>]*>.*?</tr>", re.S)
+
+
+def table_row(html: str, label: str) -> str:
+    """The home page's table row whose heading is ``label`` (a link or plain text)."""
+    return next(row for row in ROW.findall(html) if re.search(rf">\s*{re.escape(label)}\s*<", row))
+
+
+def invitation_after(html: str, label: str) -> str:
+    """The row that follows ``label``'s row: where a gap's invitation goes."""
+    rows = ROW.findall(html)
+    return rows[rows.index(table_row(html, label)) + 1]
+
+
 def sector_count(html: str, sector: str) -> str:
-    row = html.split(f">{sector}</th>", 1)[1]
-    return row.split('<td class="num">', 1)[1].split("<", 1)[0].strip()
+    return table_row(html, sector).split('<td class="num">', 1)[1].split("<", 1)[0].strip()
 
 
 def test_counts_approved_stakeholders_by_sector(client, make_stakeholder):
@@ -44,11 +61,100 @@ def test_counts_by_constituency(client, make_stakeholder, with_constituency):
     assert sector_count(html, "Women") == "1"
 
 
-def test_sectors_with_nobody_are_marked_missing(client, make_stakeholder):
+def hrefs(html: str) -> list[str]:
+    return [unescape(href) for href in re.findall(r'href="([^"]*)"', html)]
+
+
+def query(href: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(href).query)
+
+
+def test_a_sector_with_nobody_is_an_invitation_to_register(client, make_stakeholder):
     make_stakeholder(sector_code="academia")
     html = client.get("/").get_data(as_text=True)
-    media_row = html.split(">Media</th>", 1)[1].split("</tr>", 1)[0]
-    assert "missing" in media_row
+    media_row = table_row(html, "Media")
+    assert 'class="gap"' in media_row
+    assert "missing" not in media_row  # a gap to fill, not an error
+    invitation = invitation_after(html, "Media")
+    assert "None yet — register one" in invitation
+    assert hrefs(invitation) == ["/stakeholders/new"]
+    assert "(Media)" in invitation  # the link says which gap, read out of context
+    assert 'class="gap"' not in table_row(html, "Research and academia")
+    assert "register one" not in invitation_after(html, "Research and academia")
+
+
+def test_a_constituency_with_nobody_is_an_invitation_to_register(client):
+    html = client.get("/").get_data(as_text=True)
+    invitation = invitation_after(html, "Women")
+    assert "None yet — register one" in invitation
+    assert hrefs(invitation) == ["/stakeholders/new"]
+
+
+def test_sector_counts_link_to_the_list_filtered_by_that_sector(client, make_stakeholder):
+    make_stakeholder(sector_code="grassroots")
+    html = client.get("/").get_data(as_text=True)
+    (href,) = hrefs(table_row(html, "Grassroots or community-based organization"))
+    assert urlsplit(href).path == "/stakeholders/"
+    assert query(href) == {"sector": ["grassroots"]}
+
+
+def test_constituency_counts_link_to_the_filtered_list(client, make_stakeholder, with_constituency):
+    with_constituency(make_stakeholder(), "women")
+    (href,) = hrefs(table_row(client.get("/").get_data(as_text=True), "Women"))
+    assert urlsplit(href).path == "/stakeholders/"
+    assert query(href) == {"constituency": ["women"]}
+
+
+def test_the_filter_links_find_what_they_count(client, make_stakeholder):
+    make_stakeholder(name="Kibera Residents Forum", sector_code="grassroots")
+    make_stakeholder(name="Nairobi Research Centre", sector_code="academia")
+    html = client.get("/").get_data(as_text=True)
+    (href,) = hrefs(table_row(html, "Grassroots or community-based organization"))
+    listed = client.get(href).get_data(as_text=True)
+    assert "Kibera Residents Forum" in listed
+    assert "Nairobi Research Centre" not in listed
+
+
+def test_the_search_box_sends_the_lists_own_search_parameter(client):
+    html = client.get("/").get_data(as_text=True)
+    form = re.search(r'<form class="home-search"[^>]*>.*?</form>', html, re.S).group(0)
+    assert 'method="get"' in form
+    assert 'action="/stakeholders/"' in form
+    assert 'role="search"' in form
+    assert re.search(r'<label for="home-q">[^<]+</label>', form)
+    assert re.search(r'<input type="search" id="home-q" name="q"', form)
+
+
+def test_the_search_box_finds_by_name(client, make_stakeholder):
+    make_stakeholder(name="Kisumu Lakeside Youth Collective")
+    make_stakeholder(name="Nairobi Women's Network")
+    listed = client.get("/stakeholders/", query_string={"q": "lakeside"}).get_data(as_text=True)
+    assert "Kisumu Lakeside Youth Collective" in listed
+    assert "Nairobi Women&#39;s Network" not in listed
+
+
+def test_the_two_calls_to_action(client):
+    html = client.get("/").get_data(as_text=True)
+    calls = re.search(r'<ul class="calls">.*?</ul>', html, re.S).group(0)
+    assert re.findall(r'<a class="button-link[^"]*" href="([^"]+)">([^<]+)</a>', calls) == [
+        ("/stakeholders/new", "Register your organization"),
+        ("/stakeholders/", "Browse the registry"),
+    ]
+
+
+def test_the_total_links_to_the_list(client, make_stakeholder):
+    make_stakeholder()
+    html = client.get("/").get_data(as_text=True)
+    total = re.search(r'<p class="total">(.*?)</p>', html, re.S).group(1)
+    assert hrefs(total) == ["/stakeholders/"]
+    assert "1</strong> approved stakeholder<" in total
+
+
+def test_newest_entries_link_to_their_pages_and_to_the_newest_first_list(client, make_stakeholder):
+    stakeholder = make_stakeholder(name="Approved Youth Network")
+    html = client.get("/").get_data(as_text=True)
+    newest = html.split('<h2 id="newest">', 1)[1].split("</section>", 1)[0]
+    assert hrefs(newest) == [f"/stakeholders/{stakeholder.id}", "/stakeholders/?sort=newest"]
 
 
 def test_newest_lists_only_approved_by_name(client, make_stakeholder):

@@ -20,6 +20,9 @@ def public_pages(make_stakeholder) -> list[str]:
     make_stakeholder("Hidden Draft", status=Status.DRAFT)
     return [
         "/",
+        "/about",
+        "/privacy",
+        "/accessibility",
         "/stakeholders/",
         "/stakeholders/?q=nakuru&sector=civil_society",
         "/stakeholders/?sort=country&dir=desc",

@@ -25,6 +25,9 @@ STAFF = {"officer", "admin"}
 EXPECTED: dict[tuple[str, str], set[str]] = {
     ("static", "GET"): EVERYONE,
     ("main.index", "GET"): EVERYONE,
+    ("main.about", "GET"): EVERYONE,
+    ("main.privacy", "GET"): EVERYONE,
+    ("main.accessibility", "GET"): EVERYONE,
     ("auth.register", "GET"): EVERYONE,
     ("auth.register", "POST"): EVERYONE,
     ("auth.login", "GET"): EVERYONE,

@@ -1,4 +1,4 @@
-"""The home page."""
+"""The home page, and the pages that say what the registry is and how it treats its users."""
 
 from flask import Blueprint
 
@@ -22,3 +22,27 @@ def index():
         by_constituency=services.counts_by_constituency(),
         newest=services.newest(),
     )
+
+
+@bp.route("/about")
+@cacheable()
+@requires("public")
+def about():
+    """What the registry is for, who runs it and how an entry becomes public."""
+    return render("main/about.html")
+
+
+@bp.route("/privacy")
+@cacheable()
+@requires("public")
+def privacy():
+    """What personal data the registry keeps, who sees it and how to have it removed."""
+    return render("main/privacy.html")
+
+
+@bp.route("/accessibility")
+@cacheable()
+@requires("public")
+def accessibility():
+    """The accessibility statement: the target, what is tested, what is known not to work."""
+    return render("main/accessibility.html")

@@ -9,7 +9,16 @@ from registry.models import Role, Status
 from tests.browser.conftest import check_a11y, screenshot, ui_login
 from tests.conftest import PASSWORD
 
-PAGES = ["/", "/stakeholders/", "/login", "/register", "STAKEHOLDER"]
+PAGES = [
+    "/",
+    "/stakeholders/",
+    "/login",
+    "/register",
+    "STAKEHOLDER",
+    "/about",
+    "/privacy",
+    "/accessibility",
+]
 
 
 @pytest.fixture
