@@ -110,6 +110,26 @@ def _trusted_proxies() -> int:
     return int(raw)
 
 
+SESSION_LIMIT_SETTINGS = [
+    f"{kind}_{limit}_MINUTES"
+    for kind in ("SESSION", "REMEMBER", "STAFF_SESSION", "STAFF_REMEMBER")
+    for limit in ("IDLE", "LIFETIME")
+]
+
+
+def _session_limits() -> dict[str, int]:
+    # Overrides of registry.auth.sessions.DEFAULT_LIMITS, in minutes.
+    found = {}
+    for name in SESSION_LIMIT_SETTINGS:
+        raw = os.environ.get(name, "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or int(raw) == 0:
+            raise ConfigError(f"{name} must be a whole number of minutes, more than 0")
+        found[name] = int(raw)
+    return found
+
+
 def _trusted_hosts() -> list[str] | None:
     hosts = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
     return hosts or None
@@ -156,11 +176,15 @@ def load(instance_path: str | os.PathLike) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "ACCOUNT_LOGIN_RATE_LIMIT": os.environ.get("ACCOUNT_LOGIN_RATE_LIMIT", "10 per hour"),
         "TRUSTED_PROXIES": _trusted_proxies(),
+        **_session_limits(),
         # Mails one address can be sent from the public forms (registration, new password).
         "MAIL_RATE_LIMIT": os.environ.get("MAIL_RATE_LIMIT", "5 per hour"),
         "PER_PAGE": 25,
         "PUBLIC_URL": _public_url(production),
         "TRUSTED_HOSTS": _trusted_hosts(),
+        # Where people write about their personal data or an accessibility problem (shown on
+        # the privacy and accessibility pages); without it they are sent through the app.
+        "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "").strip(),
         # Mail: without MAIL_SERVER, messages go to the log (development).
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),

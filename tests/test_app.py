@@ -105,6 +105,13 @@ class TestSettings:
         assert settings["REMEMBER_COOKIE_NAME"] == "__Host-remember_token"
         assert settings["TRUSTED_PROXIES"] == 0
 
+    def test_session_limits_come_from_the_environment(self, monkeypatch, tmp_path):
+        monkeypatch.setenv("STAFF_SESSION_IDLE_MINUTES", "15")
+        assert load_settings(tmp_path)["STAFF_SESSION_IDLE_MINUTES"] == 15
+        monkeypatch.setenv("STAFF_SESSION_IDLE_MINUTES", "0")
+        with pytest.raises(ConfigError, match="whole number of minutes"):
+            load_settings(tmp_path)
+
     @pytest.mark.parametrize("value", ["yes", "-1", "1.5", "99"])
     def test_trusted_proxies_must_be_a_count(self, monkeypatch, tmp_path, value):
         monkeypatch.setenv("TRUSTED_PROXIES", value)

@@ -76,6 +76,20 @@ def test_the_privacy_notice_names_every_contact_field_it_keeps(client):
     assert "Ask to join this organization" in html  # the way to reach the administrators
 
 
+def test_a_published_contact_address_replaces_the_way_through_the_app(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "CONTACT_EMAIL", "privacy@registry.example")
+    for path in ("/privacy", "/accessibility"):
+        html = client.get(path).get_data(as_text=True)
+        assert '<a href="mailto:privacy@registry.example">' in html, path
+        assert "Ask to join this organization" not in html.split("<main", 1)[1], path
+
+
+def test_the_privacy_notice_names_the_login_records(client):
+    html = client.get("/privacy").get_data(as_text=True)
+    assert "for each device you are logged in on" in html
+    assert "failed attempts to log in to each account" in html
+
+
 def test_the_accessibility_statement_gives_its_target_and_tests(client):
     html = client.get("/accessibility").get_data(as_text=True)
     for words in ("WCAG", "2.2", "level AA", "axe-core", "keyboard", "320 pixels", "200% zoom"):
