@@ -10,7 +10,7 @@ SDG_DIR ?= ../shared/data/sdg
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := wsgi.py
 
-.PHONY: setup run db test test-sqlite test-postgres coverage lint format messages clean
+.PHONY: setup browser run db test test-sqlite test-postgres coverage lint format messages clean
 
 setup: $(VENV)/.installed static/vendor/htmx.min.js
 
@@ -28,6 +28,18 @@ node_modules/.installed: package.json package-lock.json
 static/vendor/htmx.min.js: node_modules/.installed
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own here): installed
+# when running as root, else one line naming the command. With CI=true its absence fails.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "== Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "!! The browser tests need Chromium: run 'sudo apt-get install chromium'"; \
+		if [ "$$CI" = "true" ]; then exit 1; fi; \
+	fi
 
 db: setup
 	$(BIN)/flask db upgrade
@@ -47,7 +59,7 @@ test: setup
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-test-sqlite: setup
+test-sqlite: setup browser
 	@echo "== Suite on SQLite, with the browser tests"
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -p no:cacheprovider
 

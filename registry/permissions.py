@@ -121,6 +121,8 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "stakeholder.edit": _edit_entry,
     "stakeholder.submit": _submit_entry,
     "stakeholder.withdraw": _act_on_entry,
+    # Throw away a draft: its members and staff (the service refuses one ever submitted).
+    "stakeholder.discard": _act_on_entry,
     "stakeholder.claim": _claim_stakeholder,
     "stakeholder.history": _staff_or_member,
     "stakeholder.archive": _is_admin,

@@ -42,6 +42,7 @@ class Action(enum.StrEnum):
     REQUEST_CHANGES = "request_changes"
     WITHDRAW = "withdraw"
     ARCHIVE = "archive"
+    RESTORE = "restore"  # out of the archive, to the state it was archived from
     MERGE = "merge"  # merged into the entry that is kept (registry.review.merge)
     UNDO_MERGE = "undo_merge"
 
@@ -68,6 +69,8 @@ RULES: dict[Action, Rule] = {
         frozenset({Status.SUBMITTED, Status.APPROVED}), Status.WITHDRAWN, "withdraw"
     ),
     Action.ARCHIVE: Rule(frozenset(set(Status) - {Status.ARCHIVED}), Status.ARCHIVED, "archive"),
+    # The caller names the target: the state the entry was archived from (its Review row).
+    Action.RESTORE: Rule(frozenset({Status.ARCHIVED}), None, "archive", offered=False),
     Action.MERGE: Rule(frozenset(Status), Status.ARCHIVED, "merge", offered=False),
     Action.UNDO_MERGE: Rule(frozenset({Status.ARCHIVED}), None, "merge", offered=False),
 }
@@ -95,6 +98,7 @@ ACTION_LABELS = {
     Action.REQUEST_CHANGES: _l("Request changes"),
     Action.WITHDRAW: _l("Withdraw"),
     Action.ARCHIVE: _l("Archive"),
+    Action.RESTORE: _l("Restore"),
     Action.MERGE: _l("Merge"),
     Action.UNDO_MERGE: _l("Undo the merge"),
 }

@@ -660,7 +660,9 @@ def test_archive_keeps_the_record_and_leaves_the_public_registry(
 ):
     stakeholder = make_stakeholder("Closed Network")
 
-    response = client.post(f"/review/stakeholders/{stakeholder.id}/archive", data={})
+    response = client.post(
+        f"/review/stakeholders/{stakeholder.id}/archive", data={"confirm": "yes"}
+    )
 
     assert response.status_code == 303
     assert response.location == f"/stakeholders/{stakeholder.id}"
@@ -668,15 +670,92 @@ def test_archive_keeps_the_record_and_leaves_the_public_registry(
     assert audit_actions(stakeholder.id) == ["stakeholder.archive"]
 
 
+def test_archiving_takes_a_second_step_that_names_the_entry(
+    client, logged_in_admin, make_stakeholder, fetch
+):
+    stakeholder = make_stakeholder("Closed Network")
+    entry_page = client.get(f"/stakeholders/{stakeholder.id}").get_data(as_text=True)
+    # The entry page offers a link to the second step, not a button that archives.
+    assert f'href="/review/stakeholders/{stakeholder.id}/archive"' in entry_page
+    assert f'action="/review/stakeholders/{stakeholder.id}/archive"' not in entry_page
+
+    step = client.get(f"/review/stakeholders/{stakeholder.id}/archive")
+    html = step.get_data(as_text=True)
+    assert step.status_code == 200
+    assert "Archive “Closed Network”?" in html
+    assert "It leaves the public registry" in html
+    assert "An administrator can restore it" in html
+    assert 'name="confirm" value="yes"' in html
+
+    # A POST without the confirmation's yes (a stray form, a replay) shows the step again.
+    again = client.post(f"/review/stakeholders/{stakeholder.id}/archive", data={"comment": "x"})
+    assert again.status_code == 200
+    assert "Archive “Closed Network”?" in again.get_data(as_text=True)
+    assert fetch(Stakeholder, stakeholder.id).status == Status.APPROVED
+
+
 def test_archive_twice_is_a_conflict(client, logged_in_admin, make_stakeholder):
     stakeholder = make_stakeholder(status=Status.ARCHIVED)
 
     response = client.post(
-        f"/review/stakeholders/{stakeholder.id}/archive", data={"comment": "x"}, headers=HTMX
+        f"/review/stakeholders/{stakeholder.id}/archive", data={"comment": "x", "confirm": "yes"}
     )
 
     assert response.status_code == 409
     assert "cannot be archive" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("before", [Status.APPROVED, Status.DRAFT, Status.CHANGES_REQUESTED])
+def test_restore_returns_an_entry_to_the_state_it_was_archived_from(
+    client, logged_in_admin, make_stakeholder, fetch, audit_actions, before
+):
+    stakeholder = make_stakeholder("Back Again", status=before)
+    client.post(f"/review/stakeholders/{stakeholder.id}/archive", data={"confirm": "yes"})
+    page = client.get(f"/stakeholders/{stakeholder.id}").get_data(as_text=True)
+    assert "Restore this entry" in page
+
+    response = client.post(
+        f"/review/stakeholders/{stakeholder.id}/restore", data={"comment": "Archived by mistake"}
+    )
+
+    assert response.status_code == 303
+    assert response.location == f"/stakeholders/{stakeholder.id}"
+    restored = fetch(Stakeholder, stakeholder.id)
+    assert restored.status == before
+    assert audit_actions(stakeholder.id) == ["stakeholder.archive", "stakeholder.restore"]
+    assert "is restored" in client.get(response.location).get_data(as_text=True)
+
+
+def test_a_restored_approved_entry_is_public_again(app, client, logged_in_admin, make_stakeholder):
+    stakeholder = make_stakeholder("Back In Public")
+    client.post(f"/review/stakeholders/{stakeholder.id}/archive", data={"confirm": "yes"})
+    assert "Back In Public" not in app.test_client().get("/stakeholders/").get_data(as_text=True)
+    client.post(f"/review/stakeholders/{stakeholder.id}/restore")
+    public = app.test_client().get("/stakeholders/").get_data(as_text=True)
+    assert "Back In Public" in public
+
+
+def test_restoring_an_entry_that_is_not_archived_is_a_conflict(
+    client, logged_in_admin, make_stakeholder, audit_actions
+):
+    stakeholder = make_stakeholder()
+    response = client.post(f"/review/stakeholders/{stakeholder.id}/restore")
+    assert response.status_code == 409
+    assert audit_actions(stakeholder.id) == []
+
+
+def test_a_merged_duplicate_is_not_restored_but_unmerged(
+    app, client, logged_in_admin, make_stakeholder, fetch
+):
+    kept = make_stakeholder("Kept Org")
+    duplicate = make_stakeholder("Kept Org (duplicate)", status=Status.ARCHIVED)
+    with app.app_context():
+        db.session.get(Stakeholder, duplicate.id).merged_into_id = kept.id
+        db.session.commit()
+    response = client.post(f"/review/stakeholders/{duplicate.id}/restore")
+    assert response.status_code == 409
+    assert "undo the merge" in response.get_data(as_text=True)
+    assert fetch(Stakeholder, duplicate.id).status == Status.ARCHIVED
 
 
 # --- who may do it -----------------------------------------------------------------------------
@@ -687,7 +766,9 @@ ROUTES = [
     ("GET", "/review/revisions/{revision}"),
     ("POST", "/review/revisions/{revision}"),
     ("POST", "/review/claims/{claim}"),
+    ("GET", "/review/stakeholders/{stakeholder}/archive"),
     ("POST", "/review/stakeholders/{stakeholder}/archive"),
+    ("POST", "/review/stakeholders/{stakeholder}/restore"),
 ]
 
 
@@ -724,6 +805,8 @@ def test_anonymous_is_sent_to_log_in(client, submitted, proposed, claimed, metho
         ("POST", "/review/revisions/999"),
         ("POST", "/review/claims/999"),
         ("POST", "/review/stakeholders/999/archive"),
+        ("GET", "/review/stakeholders/999/archive"),
+        ("POST", "/review/stakeholders/999/restore"),
     ],
 )
 def test_unknown_ids_are_not_found(client, logged_in_admin, method, path):
@@ -765,3 +848,50 @@ def test_the_decision_that_cannot_be_taken_back_comes_last(client, logged_in_adm
 
     values = re.findall(r'name="action" value="([a-z_]+)"', html)
     assert values == ["approve", "request_changes", "reject"]
+
+
+# --- deciding on the entry's own page -----------------------------------------------------
+
+
+@pytest.mark.parametrize(("role", "shown"), [("admin", True), ("officer", False)])
+def test_a_submitted_entry_offers_the_decision_on_its_own_page(as_role, submitted, role, shown):
+    stakeholder = submitted("Waiting Org")
+    client, _user = as_role(role)
+    html = client.get(f"/stakeholders/{stakeholder.id}").get_data(as_text=True)
+    assert ("Your decision" in html) is shown
+    assert (f'action="/review/stakeholders/{stakeholder.id}"' in html) is shown
+
+
+def test_deciding_on_the_entry_page_comes_back_to_it(
+    client, logged_in_admin, submitted, fetch, audit_actions
+):
+    stakeholder = submitted("Waiting Org")
+    html = client.get(f"/stakeholders/{stakeholder.id}").get_data(as_text=True)
+    assert 'name="origin" value="entry"' in html
+
+    response = client.post(
+        f"/review/stakeholders/{stakeholder.id}", data={"action": "approve", "origin": "entry"}
+    )
+
+    assert response.status_code == 303
+    assert response.location == f"/stakeholders/{stakeholder.id}"
+    assert fetch(Stakeholder, stakeholder.id).status == Status.APPROVED
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Waiting Org" in page
+    assert "Your decision" not in page
+
+
+def test_a_refused_decision_from_the_entry_page_says_why(client, logged_in_admin, submitted, fetch):
+    stakeholder = submitted("Waiting Org")
+    response = client.post(
+        f"/review/stakeholders/{stakeholder.id}", data={"action": "reject", "origin": "entry"}
+    )
+    assert response.status_code == 422
+    assert "a comment is required" in response.get_data(as_text=True)
+    assert fetch(Stakeholder, stakeholder.id).status == Status.SUBMITTED
+
+
+def test_an_approved_entry_offers_no_decision(client, logged_in_admin, make_stakeholder):
+    stakeholder = make_stakeholder()
+    html = client.get(f"/stakeholders/{stakeholder.id}").get_data(as_text=True)
+    assert "Your decision" not in html

@@ -1385,3 +1385,77 @@ def test_a_line_break_in_a_name_becomes_a_space(client, member_user, rows):
     client.post("/stakeholders/new", data=form_data(name="Acme\r\nCorp", not_listed="y"))
     [stakeholder] = rows(Stakeholder)
     assert stakeholder.name == "Acme Corp"
+
+
+# --- discarding a draft that was never submitted ----------------------------------------------
+
+
+def test_a_member_discards_a_draft_in_two_steps(
+    client, member_user, draft, make_contact, fetch, rows, audit_rows
+):
+    make_contact(draft)
+    log_in(client, member_user)
+    page = client.get(f"/stakeholders/{draft.id}").get_data(as_text=True)
+    assert f'href="/stakeholders/{draft.id}/discard"' in page
+
+    step = client.get(f"/stakeholders/{draft.id}/discard")
+    html = step.get_data(as_text=True)
+    assert step.status_code == 200
+    assert "Discard the draft “Nakuru Disability Forum”?" in html
+    assert "its 1 contact person" in html
+    assert "This cannot be undone" in html
+
+    # Without the confirmation's own yes, nothing is deleted.
+    assert client.post(f"/stakeholders/{draft.id}/discard").status_code == 200
+    assert fetch(Stakeholder, draft.id) is not None
+
+    response = client.post(f"/stakeholders/{draft.id}/discard", data={"confirm": "yes"})
+    assert response.status_code == 303
+    assert response.location == "/stakeholders/mine"
+    assert fetch(Stakeholder, draft.id) is None
+    assert rows(Contact) == []
+    assert rows(Membership) == []
+    ((actor, kind, entry_id, before, after),) = audit_rows("stakeholder.discarded")
+    assert (actor, kind, entry_id, after) == (member_user.id, "stakeholder", draft.id, None)
+    assert before["name"] == "Nakuru Disability Forum"
+    assert before["contacts"] == 1
+    assert "is discarded" in client.get("/stakeholders/mine").get_data(as_text=True)
+
+
+def test_a_draft_that_was_ever_submitted_is_not_discarded(
+    app, client, member_user, draft, fetch, audit_rows
+):
+    with app.app_context():
+        db.session.add(
+            Review(
+                entry_type="stakeholder",
+                entry_id=draft.id,
+                from_status="submitted",
+                to_status="draft",
+                reviewer_id=member_user.id,
+            )
+        )
+        db.session.commit()
+    log_in(client, member_user)
+    page = client.get(f"/stakeholders/{draft.id}").get_data(as_text=True)
+    assert "Discard this draft" not in page
+    assert client.get(f"/stakeholders/{draft.id}/discard").status_code == 409
+    response = client.post(f"/stakeholders/{draft.id}/discard", data={"confirm": "yes"})
+    assert response.status_code == 409
+    assert "withdraw it instead" in response.get_data(as_text=True)
+    assert fetch(Stakeholder, draft.id) is not None
+    assert audit_rows("stakeholder.discarded") == []
+
+
+def test_an_approved_entry_is_never_discarded(client, member_user, approved, fetch):
+    log_in(client, member_user)
+    response = client.post(f"/stakeholders/{approved.id}/discard", data={"confirm": "yes"})
+    assert response.status_code == 409
+    assert fetch(Stakeholder, approved.id) is not None
+
+
+def test_someone_elses_draft_is_not_theirs_to_discard(client, make_user, draft, fetch):
+    log_in(client, make_user())
+    response = client.post(f"/stakeholders/{draft.id}/discard", data={"confirm": "yes"})
+    assert response.status_code == 404  # a draft they cannot see is no page to them
+    assert fetch(Stakeholder, draft.id) is not None

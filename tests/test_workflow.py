@@ -33,6 +33,8 @@ ALLOWED = {
     # A merge archives the duplicate from any state; undoing it returns to the recorded one.
     *((Action.MERGE, s) for s in Status),
     (Action.UNDO_MERGE, Status.ARCHIVED),
+    # An administrator takes an archived entry back to the state it was archived from.
+    (Action.RESTORE, Status.ARCHIVED),
 }
 # Where the caller names the target (the state a merge recorded), the tests name this one.
 NAMED_TARGET = Status.APPROVED

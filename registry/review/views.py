@@ -120,6 +120,11 @@ def decide(slug: str, subject_id: int):
             transition(item.subject, choice.value, _actor(), comment)
     except Refused as refusal:
         return refused(refusal.message, refusal.status)
+    if request.form.get("origin") == "entry" and not wants_fragment():
+        # Decided on the entry's own page (where the reviewer's mail leads): back to it.
+        outcome = source.outcome(item, choice)
+        flash(_("“%(name)s”: %(outcome)s", name=item.title, outcome=outcome), "success")
+        return redirect(item.url, 303)
     return _answer(_item(source, subject_id), outcome=source.outcome(item, choice))
 
 
@@ -154,41 +159,83 @@ def _revision_page(found, status: int = 200, error: str | None = None, comment: 
     )
 
 
-# --- archiving ----------------------------------------------------------------------------
+# --- archiving and restoring --------------------------------------------------------------
 
 
-def _archive_answer(stakeholder, outcome=None, error=None, status=200, comment=""):
+def _archive_page(stakeholder, error=None, status=200, comment=""):
+    """The second step before archiving (it names the entry and says what happens), or the
+    restore control with the reason a restore was refused."""
     return render(
         "review/archive.html",
-        block="archive",
         status=status,
         stakeholder=stakeholder,
-        outcome=outcome,
+        archived=stakeholder.status == Status.ARCHIVED,
+        returns_to=STATUS_LABELS[services.archived_from(stakeholder)]
+        if stakeholder.status == Status.ARCHIVED
+        else None,
         error=error,
         comment=comment,
     )
 
 
-@bp.route("/stakeholders/<int:stakeholder_id>/archive", methods=["POST"])
+@bp.route("/stakeholders/<int:stakeholder_id>/archive", methods=["GET", "POST"])
 @requires("stakeholder.archive")
 def archive(stakeholder_id: int):
-    """Archive an entry: it leaves the public registry, its record is kept."""
+    """Archive an entry, in two steps: this page says what will happen, its button does it.
+    The entry leaves the public registry; its record is kept and can be restored."""
     stakeholder = db.get_or_404(Stakeholder, stakeholder_id)
+    if request.method == "GET":
+        return _archive_page(stakeholder)
     form = ArchiveForm()
     comment = form.comment.data or ""
     if not form.validate():
-        return _archive_answer(stakeholder, error=first_error(form), status=422, comment=comment)
+        return _archive_page(stakeholder, error=first_error(form), status=422, comment=comment)
+    if request.form.get("confirm") != "yes":
+        # Only the confirmation page's button says yes: a stray POST changes nothing.
+        return _archive_page(stakeholder, comment=comment)
     try:
         with committing():
             transition(stakeholder, "archive", _actor(), comment)
     except Refused as refusal:
         stakeholder = db.get_or_404(Stakeholder, stakeholder_id)
-        return _archive_answer(
+        return _archive_page(
             stakeholder, error=refusal.message, status=refusal.status, comment=comment
         )
-    if wants_fragment():
-        return _archive_answer(stakeholder, outcome=_("Archived by you."))
-    flash(_("“%(name)s” is archived.", name=stakeholder.name), "success")
+    flash(
+        _(
+            "“%(name)s” is archived. It is no longer public; you can restore it from this page.",
+            name=stakeholder.name,
+        ),
+        "success",
+    )
+    return redirect(url_for("stakeholders.detail", stakeholder_id=stakeholder.id), 303)
+
+
+@bp.route("/stakeholders/<int:stakeholder_id>/restore", methods=["POST"])
+@requires("stakeholder.archive")
+def restore(stakeholder_id: int):
+    """Take an entry out of the archive, back to the state it was archived from."""
+    stakeholder = db.get_or_404(Stakeholder, stakeholder_id)
+    form = ArchiveForm()
+    comment = form.comment.data or ""
+    if not form.validate():
+        return _archive_page(stakeholder, error=first_error(form), status=422, comment=comment)
+    try:
+        with committing():
+            target = services.restore(stakeholder, _actor(), comment)
+    except Refused as refusal:
+        stakeholder = db.get_or_404(Stakeholder, stakeholder_id)
+        return _archive_page(
+            stakeholder, error=refusal.message, status=refusal.status, comment=comment
+        )
+    flash(
+        _(
+            "“%(name)s” is restored: it is “%(state)s” again.",
+            name=stakeholder.name,
+            state=STATUS_LABELS[target],
+        ),
+        "success",
+    )
     return redirect(url_for("stakeholders.detail", stakeholder_id=stakeholder.id), 303)
 
 

@@ -372,6 +372,40 @@ def submit(stakeholder_id: int):
     return _detail(stakeholder)
 
 
+@bp.route("/<int:stakeholder_id>/discard", methods=["GET", "POST"])
+@requires("stakeholder.discard")
+def discard(stakeholder_id: int):
+    """Throw away a draft that was never submitted, in two steps: this page says what is
+    lost, its button deletes."""
+    stakeholder = _load(stakeholder_id, "stakeholder.discard")
+    able = services.discardable(stakeholder)
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        # Only the confirmation's own button says yes: a stray POST deletes nothing.
+        return render(
+            "stakeholders/discard.html",
+            stakeholder=stakeholder,
+            discardable=able,
+            status=200 if able else 409,
+        )
+    if not SubmitForm().validate():  # a CSRF-protected button, nothing more
+        abort(400)
+    name = stakeholder.name
+    try:
+        with committing():
+            services.discard(stakeholder, _me())
+    except Refused as refusal:
+        db.session.rollback()
+        return render(
+            "stakeholders/discard.html",
+            stakeholder=_load(stakeholder_id, "stakeholder.view"),
+            discardable=False,
+            error=refusal.message,
+            status=refusal.status,
+        )
+    flash(_("The draft “%(name)s” is discarded.", name=name), "success")
+    return redirect(url_for("stakeholders.mine"), 303)
+
+
 @bp.route("/<int:stakeholder_id>/withdraw", methods=["POST"])
 @requires("stakeholder.withdraw")
 def withdraw(stakeholder_id: int):

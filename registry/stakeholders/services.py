@@ -22,6 +22,7 @@ from registry.models import (
     Contact,
     Membership,
     MembershipClaim,
+    Revision,
     Role,
     Stakeholder,
     Status,
@@ -106,6 +107,66 @@ def withdraw(stakeholder: Stakeholder, actor: User, comment: str = "") -> Review
     if stakeholder.status == Status.WITHDRAWN:
         raise workflow.TransitionNotAllowed(_("This entry is already withdrawn."))
     return workflow.transition(stakeholder, workflow.Action.WITHDRAW, actor, comment)
+
+
+class NotDiscardable(Refused):
+    status = 409
+
+
+def ever_submitted(stakeholder: Stakeholder) -> bool:
+    """Whether any decision was ever recorded on it (a submission first of all)."""
+    stmt = (
+        select(Review.id)
+        .where(Review.entry_type == "stakeholder", Review.entry_id == stakeholder.id)
+        .limit(1)
+    )
+    return db.session.scalar(stmt) is not None
+
+
+def discardable(stakeholder: Stakeholder) -> bool:
+    """A draft no reviewer ever saw can be thrown away; anything else has a history to keep
+    (it is withdrawn or archived instead)."""
+    return (
+        stakeholder.status == Status.DRAFT
+        and stakeholder.merged_into_id is None
+        and not ever_submitted(stakeholder)
+    )
+
+
+def discard(stakeholder: Stakeholder, actor: User) -> None:
+    """Delete a draft that was never submitted, with its contact persons and memberships. The
+    audit trail keeps what it was (it is history, never rewritten)."""
+    if not discardable(stakeholder):
+        raise NotDiscardable(
+            _(
+                "Only a draft that was never submitted can be discarded. This one has a "
+                "history: withdraw it instead."
+            )
+        )
+    audit.record(
+        "stakeholder.discarded",
+        stakeholder,
+        before={**snapshot(stakeholder), "contacts": len(stakeholder.contacts)},
+        actor=actor,
+    )
+    # Through the session, row by row (a draft has a handful): objects already loaded in this
+    # request (the page's memberships, its contacts) are deleted, not left stale.
+    parts = [
+        select(model).where(model.stakeholder_id == stakeholder.id)
+        for model in (Contact, Membership, MembershipClaim)
+    ]
+    parts.append(
+        select(Revision).where(
+            Revision.entry_type == "stakeholder", Revision.entry_id == stakeholder.id
+        )
+    )
+    for stmt in parts:
+        for row in db.session.scalars(stmt):
+            db.session.delete(row)
+    db.session.flush()
+    db.session.expire(stakeholder)  # its collections: emptied above
+    db.session.delete(stakeholder)
+    db.session.flush()
 
 
 # --- contacts ----------------------------------------------------------------------------------

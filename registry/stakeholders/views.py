@@ -6,13 +6,14 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from registry import countries, lists, revisions, workflow
+from registry import countries, entries, lists, revisions, workflow
 from registry.htmx import render
 from registry.http_cache import cacheable
-from registry.models import SCALE_LABELS, Stakeholder
+from registry.models import SCALE_LABELS, Stakeholder, Status
 from registry.pagination import numbered_pages
 from registry.permissions import can, requires
-from registry.stakeholders import bp, queries
+from registry.review import queue
+from registry.stakeholders import bp, queries, services
 from registry.text import clean, split_url
 from registry.workflow import STATUS_LABELS
 
@@ -122,6 +123,15 @@ def _merge_target(stakeholder: Stakeholder) -> Stakeholder | None:
     return None
 
 
+def _decision(stakeholder):
+    """The queue item for a submitted entry, for an administrator: the page the submission
+    mail links to offers the decision itself."""
+    if stakeholder.status != Status.SUBMITTED or not can(current_user, "review.decide"):
+        return None
+    source = queue.source_for_slug(entries.of(stakeholder).plural)
+    return queue.item_for(source, stakeholder.id) if source is not None else None
+
+
 @bp.route("/<int:stakeholder_id>")
 @cacheable()
 @requires("stakeholder.view")
@@ -147,6 +157,10 @@ def detail(stakeholder_id: int):
         contacts=stakeholder.contacts if show_contacts else None,
         reviews=workflow.history(stakeholder) if show_history else None,
         pending_revision=show_history and revisions.pending_revision(stakeholder) is not None,
+        decision=_decision(stakeholder),
+        discardable=stakeholder.status == Status.DRAFT
+        and can(current_user, "stakeholder.discard", stakeholder)
+        and services.discardable(stakeholder),
         country_name=countries.name,
         scale_labels=SCALE_LABELS,
         status_labels=STATUS_LABELS,

@@ -12,3 +12,100 @@ document.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
 });
+
+// Keep the keyboard's place when htmx replaces the part of the page that had the focus (a
+// queue row after a decision, an account's row after a role change). Without this the focus
+// falls to <body> and the next Tab starts again at the skip link.
+//   - In a list of things to decide ([data-focus-next]), focus goes to the next row's first
+//     button, or to the outcome when none is left.
+//   - Anywhere else, to the same control in the new content, else to the new content itself.
+// What the new content says (its status or alert message) is read out by one live region.
+let swapped = null; // {id, locator} of the element being replaced, and of the focused control
+
+function locate(element) {
+  if (!element || element === document.body) return null;
+  const form = element.closest("form");
+  return {
+    id: element.id,
+    tag: element.tagName,
+    name: element.getAttribute("name"),
+    value: element.getAttribute("value"),
+    type: element.getAttribute("type"),
+    action: form ? form.getAttribute("action") : null,
+  };
+}
+
+function find(root, locator) {
+  if (!locator) return null;
+  if (locator.id) {
+    const same = root.querySelector(`#${CSS.escape(locator.id)}`);
+    if (same) return same;
+  }
+  const forms = locator.action
+    ? Array.from(root.querySelectorAll("form")).filter(
+        (form) => form.getAttribute("action") === locator.action,
+      )
+    : [root];
+  for (const form of forms) {
+    const candidates = Array.from(form.querySelectorAll(locator.tag)).filter(
+      (el) =>
+        el.getAttribute("name") === locator.name &&
+        el.getAttribute("type") === locator.type &&
+        !el.disabled,
+    );
+    if (candidates.length) return candidates[0];
+  }
+  return null;
+}
+
+function focusable(element) {
+  if (!element) return null;
+  if (!element.matches("a[href], button, input, select, textarea, [tabindex]")) {
+    element.setAttribute("tabindex", "-1");
+  }
+  return element;
+}
+
+function announce(root) {
+  const live = document.getElementById("live-region");
+  const message = root.querySelector("[role=status], [role=alert]");
+  if (!live || !message) return;
+  live.textContent = "";
+  // A change the screen reader notices: emptied, then filled on the next frame.
+  window.requestAnimationFrame(() => {
+    live.textContent = message.textContent.trim();
+  });
+}
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const target = event.detail.target;
+  const active = document.activeElement;
+  swapped = target && target.id && target.contains(active)
+    ? { id: target.id, locator: locate(active) }
+    : null;
+});
+
+document.addEventListener("htmx:afterSettle", () => {
+  const was = swapped;
+  swapped = null;
+  if (!was) return;
+  const root = document.getElementById(was.id);
+  if (!root) return;
+  announce(root);
+  if (root.querySelector(".error-summary")) return; // focused on the summary already
+  const active = document.activeElement;
+  if (active && active !== document.body && active.isConnected && root.contains(active)) return;
+  let next = null;
+  if (root.closest("[data-focus-next]") && !root.querySelector("form")) {
+    // Decided: on to the next row that still waits, or stay on this outcome.
+    let row = root.nextElementSibling;
+    while (row && !row.querySelector("form button")) row = row.nextElementSibling;
+    next = row ? row.querySelector("form button") : null;
+    next = next || focusable(root.querySelector("[role=status], [role=alert]") || root);
+  } else {
+    // Refused for a missing comment: straight to the field that needs it.
+    next = root.querySelector(".field-error textarea, .field-error input") ||
+      find(root, was.locator) || focusable(root);
+  }
+  next.focus();
+});
