@@ -1298,6 +1298,14 @@ def test_mine_lists_memberships_with_status_revisions_and_claims(
     assert f'href="/stakeholders/{approved.id}/submit"' not in html
 
 
+def test_registering_an_organization_says_so_in_its_heading(client, make_user):
+    log_in(client, make_user(Role.COMMUNITY))
+
+    html = text(client.get("/stakeholders/new"))
+
+    assert "<h1>Register your organization</h1>" in html
+
+
 def test_mine_needs_an_account(client):
     response = client.get("/stakeholders/mine")
 
