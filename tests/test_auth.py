@@ -51,6 +51,19 @@ def test_the_login_page_links_to_creating_an_account(client):
     assert "Register your organization" not in html  # an account is not an organization
 
 
+def test_the_next_steps_after_creating_an_account_name_both_ways_in(client):
+    client.post("/register", data=GOOD_FORM)
+
+    html = client.get("/register/check-your-email").get_data(as_text=True)
+    steps = re.search(r'<ol class="steps">.*?</ol>', html, re.S).group(0)
+
+    assert links(steps) == [
+        ("/login", "Log in"),
+        ("/stakeholders/new", "Register your organization"),
+        ("/stakeholders/", "find your organization and ask to join"),
+    ]
+
+
 def test_register_creates_an_unconfirmed_community_account_and_says_what_next(app, client):
     response = client.post("/register", data=GOOD_FORM)
 
