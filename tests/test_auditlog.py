@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from html import unescape
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -13,6 +15,7 @@ from registry.models import AuditEvent, Role, User
 from tests.querycount import count_queries
 
 HTMX = {"HX-Request": "true"}
+REGISTRY = Path(__file__).resolve().parent.parent / "registry"
 EVENT_ROW = re.compile(r'<tr id="event-(\d+)">')
 
 
@@ -178,42 +181,245 @@ def test_htmx_search_renders_only_the_results(client, logged_in_admin, events):
     assert listed(response) == named(events, "april-kofi-role", "march-kofi-approve")
 
 
-def test_changes_are_shown_field_by_field(client, logged_in_admin, make_event):
+def page_text(response) -> str:
+    """What a reader sees first: the page's text without its technical details, tags or
+    repeated spaces (an option's value and a link's address are not text)."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<details.*?</details>", " ", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", html)
+    return " ".join(unescape(text).split())
+
+
+def test_a_role_change_is_a_sentence_with_role_names(client, logged_in_admin, make_event):
     make_event(
         "user.role_changed",
         entry_type="user",
+        entry_id=logged_in_admin.id,
         before={"role": "community"},
-        after={"role": "admin", "memberships": ["A", "B"], "active": True},
+        after={"role": "officer"},
     )
 
-    html = client.get("/admin/audit/", query_string={"action": "user.role_changed"}).get_data(
+    text = page_text(client.get("/admin/audit/", query_string={"action": "user.role_changed"}))
+
+    assert "Role changed from Community to Partnership officer" in text
+    assert "community" not in text.replace("Community", "")
+
+
+def test_a_sector_change_names_the_sectors(client, logged_in_admin, make_event):
+    make_event(
+        "stakeholder.updated",
+        before={"sector_code": "civil_society", "country": "KE", "website": ""},
+        after={"sector_code": "grassroots", "country": "TZ", "website": "https://x.example"},
+    )
+
+    text = page_text(client.get("/admin/audit/", query_string={"action": "stakeholder.updated"}))
+
+    assert (
+        "Sector changed from Civil society organization or NGO to "
+        "Grassroots or community-based organization"
+    ) in text
+    assert "Country changed from Kenya to Tanzania" in text
+    assert "Website set to https://x.example" in text
+    assert "sector_code" not in text
+
+
+def test_values_are_words_and_unknown_keys_are_humanized(client, logged_in_admin, make_event):
+    make_event(
+        "user.deactivated",
+        entry_type="user",
+        before={"active": True},
+        after={"active": False, "new_thing_count": 3, "comment": "x" * 500},
+    )
+
+    text = page_text(client.get("/admin/audit/", query_string={"action": "user.deactivated"}))
+
+    assert "Account deactivated" in text
+    assert "Account active changed from Yes to No" in text
+    assert "New thing count: 3" in text
+    assert "Comment: " + "x" * 100 in text
+    assert "x" * 121 not in text  # a long text is cut, with an ellipsis
+    assert "new_thing_count" not in text
+
+
+def test_ids_in_the_trail_are_shown_as_names(
+    client, logged_in_admin, make_event, make_user, make_stakeholder
+):
+    amina = make_user(Role.COMMUNITY, name="Amina Odhiambo")
+    kept = make_stakeholder(name="Lakeside Youth Collective")
+    duplicate = make_stakeholder(name="Lakeside Youth Collective (old)")
+    make_event(
+        "stakeholder.claim_approved",
+        logged_in_admin,
+        entry_id=kept.id,
+        before={"claim": "pending"},
+        after={"claim": "approved", "claim_id": 4, "user_id": amina.id, "membership_created": True},
+    )
+    make_event(
+        "stakeholder.merged",
+        logged_in_admin,
+        entry_id=kept.id,
+        after={
+            "merged_from_id": duplicate.id,
+            "merge_id": 2,
+            "moved": {"contact.stakeholder_id": 2},
+        },
+    )
+
+    text = page_text(client.get("/admin/audit/", query_string={"entry_id": kept.id}))
+
+    assert "Request to join approved" in text
+    assert "Request to join changed from Waiting for an answer to Approved" in text
+    assert "Person: Amina Odhiambo" in text
+    assert "Became a member: Yes" in text
+    assert "Merged from: Lakeside Youth Collective (old)" in text
+    assert "Moved here: Contact persons: 2" in text
+    assert "Lakeside Youth Collective Organization #" in text  # the entry, by its name
+    assert "claim_id" not in text
+    assert "stakeholder" not in text.lower().replace("stakeholders", "")
+
+
+def test_the_raw_action_is_kept_in_the_technical_details(client, logged_in_admin, make_event):
+    make_event("user.logged_out", entry_type="user")
+
+    html = client.get("/admin/audit/", query_string={"action": "user.logged_out"}).get_data(
         as_text=True
     )
 
-    assert re.search(
-        r'<dt>role</dt>\s*<dd>\s*<span class="before">community</span>.*?'
-        r'<span class="after">admin</span>',
-        html,
-        re.S,
-    )
-    assert re.search(r'<dt>memberships</dt>\s*<dd>\s*<span class="after">A, B</span>', html)
-    assert re.search(r'<dt>active</dt>\s*<dd>\s*<span class="after">yes</span>', html)
+    assert re.search(r"<details[^>]*>.*?<code>user.logged_out</code>.*?</details>", html, re.S)
 
 
-def test_query_count_does_not_grow_with_rows(app, client, logged_in_admin, make_event, make_user):
+def test_the_filters_offer_labels_and_keep_codes_as_values(client, logged_in_admin, make_event):
+    make_event("user.email_verified", entry_type="user")
+    make_event("stakeholder.submit")
+
+    html = client.get("/admin/audit/").get_data(as_text=True)
+
+    assert '<option value="user.email_verified">Email address confirmed</option>' in html
+    assert '<option value="stakeholder.submit">Submitted for review</option>' in html
+    assert '<option value="user">Account</option>' in html
+    assert '<option value="stakeholder">Organization</option>' in html
+
+
+# --- every action has words --------------------------------------------------------------------
+
+RECORD_CALL = re.compile(r"audit\.record\(\s*(.*?),", re.S)
+ACTION_NAME = re.compile(r'"([a-z_]+\.[a-z_]+)"')
+# The calls whose action is built from a kind's key: ``dynamic_actions`` lists what they make.
+DYNAMIC_CALLS = {
+    ("registry/revisions.py", 'f"{entry_type.key}.updated"'),
+    ("registry/revisions.py", 'f"{entry_type.key}.revision_proposed"'),
+    ("registry/workflow.py", "machine.audit_action(subject"),
+}
+
+
+def recorded_calls() -> list[tuple[str, str]]:
+    """(file, first argument) of every ``audit.record`` call in the package."""
+    calls = []
+    for path in sorted(REGISTRY.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        for match in RECORD_CALL.finditer(source):
+            calls.append((str(path.relative_to(REGISTRY.parent)), match.group(1).strip()))
+    return calls
+
+
+def literal_actions() -> set[str]:
+    return {
+        name
+        for _path, argument in recorded_calls()
+        for name in ACTION_NAME.findall(argument)
+        if not argument.startswith("f")
+    }
+
+
+def dynamic_actions() -> set[str]:
+    """What the workflow, revisions and requests record, from their own rule tables."""
+    from registry import entries, revisions, workflow
+    from registry.stakeholders import claims
+
+    names = set()
+    for entry_type in entries.reviewed():
+        key = entry_type.key
+        names |= {f"{key}.updated", f"{key}.revision_proposed"}
+        names |= {f"{key}.{workflow.AUDIT_NAMES.get(a, a)}" for a in workflow.RULES}
+        names |= {f"{key}.revision_{r.target.value}" for r in revisions.REVISION.rules.values()}
+        names |= {f"{key}.claim_{r.target.value}" for r in claims.CLAIM.rules.values()}
+    return names
+
+
+def test_every_action_call_is_one_we_can_name():
+    unnamed = {
+        (path, argument)
+        for path, argument in recorded_calls()
+        if not ACTION_NAME.search(argument) or argument.startswith("f")
+    }
+
+    # A new call that builds its action name: add what it makes to ``dynamic_actions``.
+    assert unnamed == DYNAMIC_CALLS
+    assert {"user.logged_in", "user.activated", "user.deactivated"} <= literal_actions()
+
+
+def test_every_recorded_action_has_a_label(app):
+    with app.test_request_context():
+        from registry.auditlog.describe import is_labelled
+
+        missing = sorted(a for a in literal_actions() | dynamic_actions() if not is_labelled(a))
+
+    assert missing == []
+
+
+def test_no_action_is_shown_by_its_code(app, client, logged_in_admin, make_event):
+    names = sorted(literal_actions() | dynamic_actions())
+    for name in names:
+        kind = name.partition(".")[0]
+        make_event(name, entry_type="user" if kind == "user" else "stakeholder")
+
+    texts = []
+    for number in range(1, 2 + len(names) // app.config["PER_PAGE"] + 1):
+        texts.append(page_text(client.get("/admin/audit/", query_string={"page": number})))
+    text = " ".join(texts)
+
+    with app.test_request_context():
+        from registry.auditlog.describe import action_label
+
+        labels = {name: action_label(name) for name in names}
+    assert [name for name in names if name in text] == []
+    assert [name for name, label in labels.items() if label not in text] == []
+
+
+def test_query_count_does_not_grow_with_rows(
+    app, client, logged_in_admin, make_event, make_user, make_stakeholder
+):
     def queries_for_page() -> int:
         with count_queries(app) as statements:
             client.get("/admin/audit/")
         return len(statements)
 
-    actors = [make_user(Role.COMMUNITY) for _ in range(3)]
-    for actor in actors:
-        make_event(actor=actor)
+    def varied_events(n: int) -> None:
+        """Events about accounts and organizations whose values name other people and
+        entries: each name is looked up, but all of a page's in one query per kind."""
+        person, stakeholder = make_user(Role.COMMUNITY), make_stakeholder()
+        make_event(actor=person if n % 2 else None, entry_id=stakeholder.id)
+        make_event("user.role_changed", person, "user", person.id, after={"role": "officer"})
+        make_event(
+            "stakeholder.claim_approved",
+            logged_in_admin,
+            entry_id=stakeholder.id,
+            after={"claim": "approved", "user_id": person.id},
+        )
+        make_event(
+            "stakeholder.merged",
+            logged_in_admin,
+            entry_id=stakeholder.id,
+            after={"merged_from_id": make_stakeholder().id, "moved": {}},
+        )
+
+    varied_events(1)
     few = queries_for_page()
-    for n in range(20):
-        make_event(actor=make_user(Role.COMMUNITY) if n % 2 else None)
+    for n in range(5):
+        varied_events(n)
 
     assert queries_for_page() == few
+    assert few <= 8  # session, user, count, page, entry types, actions, names of two kinds
 
 
 @pytest.mark.parametrize("role", ["anonymous", "member", "non_member", "officer"])

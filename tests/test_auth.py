@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,6 +26,42 @@ WRONG_LOGIN = "The email address or password is not right"
 
 
 # --- register ---------------------------------------------------------------------------------
+
+
+def links(html: str) -> list[tuple[str, str]]:
+    """(address, text) of every link, its text with tags and spaces squeezed out."""
+    return [
+        (href, " ".join(re.sub(r"<[^>]+>", " ", inner).split()))
+        for href, inner in re.findall(r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', html, re.S)
+    ]
+
+
+def test_the_header_offers_an_anonymous_visitor_to_create_an_account(client):
+    html = client.get("/").get_data(as_text=True)
+    account = re.search(r'<div class="account">.*?</div>', html, re.S).group(0)
+
+    assert links(account) == [("/login", "Log in"), ("/register", "Create an account")]
+
+
+def test_the_login_page_links_to_creating_an_account(client):
+    html = client.get("/login").get_data(as_text=True)
+
+    assert "No account yet?" in html
+    assert ("/register", "Create an account") in links(html)
+    assert "Register your organization" not in html  # an account is not an organization
+
+
+def test_the_next_steps_after_creating_an_account_name_both_ways_in(client):
+    client.post("/register", data=GOOD_FORM)
+
+    html = client.get("/register/check-your-email").get_data(as_text=True)
+    steps = re.search(r'<ol class="steps">.*?</ol>', html, re.S).group(0)
+
+    assert links(steps) == [
+        ("/login", "Log in"),
+        ("/stakeholders/new", "Register your organization"),
+        ("/stakeholders/", "find your organization and ask to join"),
+    ]
 
 
 def test_register_creates_an_unconfirmed_community_account_and_says_what_next(app, client):

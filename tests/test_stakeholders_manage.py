@@ -1298,6 +1298,28 @@ def test_mine_lists_memberships_with_status_revisions_and_claims(
     assert f'href="/stakeholders/{approved.id}/submit"' not in html
 
 
+def test_mine_without_an_organization_offers_both_next_steps(client, make_user):
+    log_in(client, make_user(Role.COMMUNITY))
+
+    html = text(client.get("/stakeholders/mine"))
+    main = html.split("<main", 1)[1]
+
+    assert "You do not act for any organization yet." in main
+    assert re.search(r'<a href="/stakeholders/new"[^>]*>Register your organization</a>', main)
+    assert re.search(
+        r'<a href="/stakeholders/"[^>]*>Find your organization and ask to join</a>', main
+    )
+    assert main.count('href="/stakeholders/new"') == 1  # the button is not said twice
+
+
+def test_registering_an_organization_says_so_in_its_heading(client, make_user):
+    log_in(client, make_user(Role.COMMUNITY))
+
+    html = text(client.get("/stakeholders/new"))
+
+    assert "<h1>Register your organization</h1>" in html
+
+
 def test_mine_needs_an_account(client):
     response = client.get("/stakeholders/mine")
 

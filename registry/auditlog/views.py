@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
@@ -14,7 +12,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
 from registry import entries
-from registry.auditlog import bp
+from registry.auditlog import bp, describe
 from registry.extensions import db
 from registry.htmx import render
 from registry.ids import MAX_ID
@@ -115,12 +113,27 @@ class AuditFilters:
         return stmt
 
 
-def entry_types() -> list[str]:
-    return list(db.session.scalars(select(AuditEvent.entry_type).distinct().order_by("entry_type")))
+def entry_types() -> list[tuple[str, str]]:
+    """The kinds of entry the log holds events about, as (value, label), by label."""
+    keys = db.session.scalars(select(AuditEvent.entry_type).distinct())
+    return sorted(((key, describe.kind_label(key)) for key in keys), key=lambda pair: pair[1])
 
 
-def actions() -> list[str]:
-    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by("action")))
+def actions() -> list[tuple[str, str]]:
+    """The actions the log holds, as (value, label), by label; a label two kinds share says
+    which kind it is about."""
+    names = list(db.session.scalars(select(AuditEvent.action).distinct()))
+    labels = [describe.action_label(name) for name in names]
+    choices = []
+    for name, label in zip(names, labels, strict=True):
+        if labels.count(label) > 1:
+            label = _(
+                "%(action)s (%(kind)s)",
+                action=label,
+                kind=describe.kind_label(name.partition(".")[0]),
+            )
+        choices.append((name, label))
+    return sorted(choices, key=lambda pair: (pair[1], pair[0]))
 
 
 def entry_url(event: AuditEvent) -> str | None:
@@ -128,41 +141,6 @@ def entry_url(event: AuditEvent) -> str | None:
     if event.entry_id is None:
         return None
     return entries.page_path(event.entry_type, event.entry_id)
-
-
-@dataclass(frozen=True)
-class Change:
-    name: str
-    before: str | None  # None: the field was not in "before"
-    after: str | None  # None: the field was not in "after"
-
-
-def _show(value: Any) -> str:
-    if value is None or value == "":
-        return _("(empty)")
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
-    if isinstance(value, list):
-        return ", ".join(_show(v) for v in value) or _("(none)")
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
-
-
-def changes(event: AuditEvent) -> list[Change]:
-    """The event's before/after as one line per field, in the order they were written."""
-    before, after = event.before or {}, event.after or {}
-    names = list(before) + [name for name in after if name not in before]
-    return [
-        Change(
-            name,
-            _show(before[name]) if name in before else None,
-            _show(after[name]) if name in after else None,
-        )
-        for name in names
-    ]
 
 
 @bp.route("/")
@@ -176,7 +154,11 @@ def index():
         block="results",
         filters=filters,
         page=page,
-        changes=changes,
+        # Names for the ids on this page, loaded once for all its rows.
+        names=describe.Names(page.items),
+        describe=describe.describe,
+        action_label=describe.action_label,
+        kind_label=describe.kind_label,
         entry_url=entry_url,
         # Called by the template only when the whole page (with the form) is rendered.
         entry_types=entry_types,
