@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from registry import countries, lists, revisions, workflow
-from registry.htmx import render
+from registry.htmx import render, wants_fragment
 from registry.http_cache import cacheable
 from registry.models import SCALE_LABELS, Stakeholder
 from registry.pagination import numbered_pages
@@ -94,6 +94,8 @@ def index():
         page=page,
         numbered=numbered_pages(page, facets.total),
         facets=facets,
+        # The form stays on the page while htmx swaps the results: its count is sent out of band.
+        filter_count_oob=wants_fragment(),
         # Called by the template only when the whole page (with the form) is rendered.
         country_options=queries.country_options,
         sort_links=_sort_links(filters),

@@ -1,4 +1,5 @@
-"""Pages work at 320 px wide (STYLE.md): nothing but a table's own scroll area overflows."""
+"""Pages work at 320 px wide (STYLE.md): nothing but a table's own scroll area overflows. On a
+phone the stakeholder list reads as cards and its filters fold behind a "Filter" disclosure."""
 
 from __future__ import annotations
 
@@ -46,6 +47,16 @@ def open_page(browser: Browser, live_server: str, server_errors: list[str], widt
 @pytest.fixture(params=PHONES, ids=lambda width: f"{width}px")
 def phone(request, browser: Browser, live_server: str, server_errors: list[str]):
     yield from open_page(browser, live_server, server_errors, request.param)
+
+
+@pytest.fixture
+def phone_375(browser: Browser, live_server: str, server_errors: list[str]):
+    yield from open_page(browser, live_server, server_errors, 375)
+
+
+@pytest.fixture
+def phone_375_nojs(browser: Browser, live_server: str, server_errors: list[str]):
+    yield from open_page(browser, live_server, server_errors, 375, java_script_enabled=False)
 
 
 def page_overflow(page) -> int:
@@ -179,3 +190,120 @@ def test_an_entry_with_contacts_and_history_fits_a_phone(
     expect(phone.get_by_role("region", name="Review decisions, newest first")).to_be_visible()
     assert page_overflow(phone) <= 0
     check_a11y(phone)
+
+
+# --- the list as cards ------------------------------------------------------------------------
+
+
+def test_the_list_reads_as_cards_on_a_phone(phone_375: Page, listed):
+    phone_375.goto("/stakeholders/")
+    table = phone_375.locator("table.stakeholders")
+    # The header row is out of sight (still there for screen readers); each cell says what it is.
+    assert table.locator("thead").bounding_box()["height"] <= 1
+    card = table.locator("tbody tr", has=phone_375.get_by_role("link", name=LONG_NAME))
+    for label in ("Sector", "Speaks for", "Country", "City or locality", "Scale", "Approved"):
+        expect(card.locator(".cell-label", has_text=label)).to_be_visible()
+    # A card is as wide as the list, not a row of narrow columns.
+    box = card.bounding_box()
+    assert box["width"] >= 375 - 2 * 16 - 2
+    assert table.locator("tbody tr").count() == len(listed)
+    # Still a table to a screen reader: every row has its seven cells, the empty ones too (a
+    # missing one would shift the rest under the wrong column header).
+    cities = table.locator("tbody tr", has=phone_375.get_by_role("link", name="Cities Alliance"))
+    assert cities.get_by_role("cell").count() == 6
+    assert cities.get_by_role("rowheader").count() == 1
+    screenshot(phone_375, "phones-list-375.png")
+
+
+def test_a_sort_link_shows_when_the_keyboard_reaches_it_on_a_phone(phone_375: Page, listed):
+    phone_375.goto("/stakeholders/")
+    sort_by_name = phone_375.locator("table.stakeholders thead").get_by_role("link", name="Name")
+    sort_by_name.focus()
+    box = sort_by_name.bounding_box()
+    # Never a focus that nobody can see.
+    assert box["width"] > 1
+    assert box["height"] > 1
+    assert page_overflow(phone_375) <= 0
+    check_a11y(phone_375)
+
+
+def test_the_list_is_a_table_on_a_wide_screen(page: Page, listed):
+    page.goto("/stakeholders/")
+    table = page.locator("table.stakeholders")
+    expect(table.locator("thead").get_by_role("link", name="Sector")).to_be_visible()
+    expect(table.locator(".cell-label").first).to_be_hidden()
+    first_row = table.locator("tbody tr").first
+    # The cells of one row sit side by side.
+    boxes = [cell.bounding_box() for cell in first_row.locator("th, td").all()]
+    assert len({round(box["y"]) for box in boxes}) == 1
+    check_a11y(page)
+
+
+# --- the Filter disclosure --------------------------------------------------------------------
+
+
+def test_the_filters_fold_behind_filter_on_a_phone(phone_375: Page, listed):
+    phone_375.goto("/stakeholders/?sector=grassroots&country=KE")
+    summary = phone_375.locator("summary", has_text="Filter")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Filter (2)")
+    expect(phone_375.get_by_role("combobox", name="Sector", exact=True)).to_be_hidden()
+    expect(phone_375.get_by_label("Name or acronym")).to_be_visible()  # search stays in sight
+    summary.click()
+    expect(phone_375.get_by_role("combobox", name="Sector", exact=True)).to_be_visible()
+    assert page_overflow(phone_375) <= 0
+    screenshot(phone_375, "phones-filter-open.png")
+    check_a11y(phone_375)
+
+
+def test_the_filter_count_follows_an_htmx_change(phone_375: Page, listed):
+    phone_375.goto("/stakeholders/")
+    summary = phone_375.locator("summary", has_text="Filter")
+    expect(summary).to_have_text("Filter")
+    summary.click()
+    phone_375.get_by_role("combobox", name="Country", exact=True).select_option("KE")
+    expect(summary).to_contain_text("Filter (1)")
+    expect(phone_375.get_by_role("link", name="Cities Alliance")).to_have_count(0)
+
+
+def test_the_filter_disclosure_opens_without_javascript(phone_375_nojs: Page, listed):
+    phone_375_nojs.goto("/stakeholders/")
+    expect(phone_375_nojs.get_by_role("combobox", name="Sector", exact=True)).to_be_hidden()
+    phone_375_nojs.locator("summary", has_text="Filter").click()
+    phone_375_nojs.get_by_role("combobox", name="Country", exact=True).select_option("KE")
+    phone_375_nojs.get_by_role("button", name="Search").click()
+    expect(phone_375_nojs.locator("summary", has_text="Filter")).to_contain_text("Filter (1)")
+    expect(phone_375_nojs.get_by_role("link", name=LONG_NAME)).to_be_visible()
+    expect(phone_375_nojs.get_by_role("link", name="Cities Alliance")).to_have_count(0)
+
+
+def test_the_filters_show_at_once_on_a_wide_screen(page: Page, listed):
+    page.goto("/stakeholders/")
+    expect(page.locator("summary", has_text="Filter")).to_be_hidden()
+    expect(page.get_by_role("combobox", name="Sector", exact=True)).to_be_visible()
+    expect(page.get_by_label("City or locality")).to_be_visible()
+    check_a11y(page)
+    screenshot(page, "phones-list-1280.png")
+
+
+def test_the_filters_show_at_once_on_a_wide_screen_without_javascript(page_nojs: Page, listed):
+    page_nojs.goto("/stakeholders/")
+    expect(page_nojs.locator("summary", has_text="Filter")).to_be_hidden()
+    expect(page_nojs.get_by_role("combobox", name="Sector", exact=True)).to_be_visible()
+
+
+# --- pictures for a person to look at ---------------------------------------------------------
+
+
+def test_phone_screenshots(
+    phone_375: Page, live_server: str, admin, make_user, listed, entry_with_history
+):
+    for n in range(3):
+        make_user(email=f"community.member.number.{n}@a-long-domain-name.example.org")
+    phone_375.goto("/stakeholders/")
+    screenshot(phone_375, "phones-list.png")
+    ui_login(phone_375, live_server, admin.email, PASSWORD)
+    phone_375.goto("/admin/users/")
+    screenshot(phone_375, "phones-accounts.png")
+    phone_375.goto(f"/stakeholders/{entry_with_history.id}")
+    screenshot(phone_375, "phones-entry.png")
