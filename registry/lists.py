@@ -105,6 +105,9 @@ class Listing:
     # The attribute whose words are counted (facet ``WORDS``): how rare each word of a typed
     # name is, so that name suggestions look up by the rarest (``stakeholders.similar``).
     vocabulary: str | None = None
+    # Whether ``registry.counts`` maintains its counts (a public list); a staff list over
+    # the few rows in progress is counted like a filtered one, capped, every time.
+    counted: bool = True
 
     def facet(self, name: str) -> Facet:
         return next(f for f in self.facets if f.name == name)
@@ -303,11 +306,13 @@ def counts(request: Request) -> tuple[Count, dict[str, FacetCounts]]:
     from registry import counts as maintained
 
     listing = request.listing
-    stored = maintained.read(listing.key)
+    stored = maintained.read(listing.key) if listing.counted else {}
     active = frozenset(request.conditions)
 
     def from_table(names: frozenset[str]) -> dict[str, dict[str, int]] | None:
         """The maintained counts under the filters ``names``, when the table has them."""
+        if not listing.counted:
+            return None
         if not names:
             return stored
         if len(names) == 1 and next(iter(names)) in request.chosen:

@@ -50,6 +50,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("stakeholders.create", "POST"): LOGGED_IN,
     ("stakeholders.similar", "GET"): LOGGED_IN,
     ("stakeholders.mine", "GET"): LOGGED_IN,
+    ("stakeholders.work", "GET"): STAFF,
     ("stakeholders.claim", "GET"): LOGGED_IN,
     ("stakeholders.claim", "POST"): LOGGED_IN,
     # The table's stakeholder is approved and the member belongs to another one, so only

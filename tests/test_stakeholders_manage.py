@@ -29,6 +29,7 @@ from registry.models import (
     User,
 )
 from registry.stakeholders import services
+from registry.stakeholders.forms import normalize_website
 from tests.conftest import log_in
 
 HTMX = {"HX-Request": "true"}
@@ -258,7 +259,13 @@ def test_anonymous_visitor_is_sent_to_log_in(client):
         pytest.param({"scale": "cosmic"}, "Choose a scale from the list", id="scale"),
         pytest.param({"city": "c" * 121}, "120 characters or fewer", id="city-121"),
         pytest.param({"website": "javascript:alert(1)"}, "starting with https://", id="website-js"),
-        pytest.param({"website": "www.example.org"}, "starting with https://", id="no-scheme"),
+        pytest.param({"website": "kwsc"}, "starting with https://", id="no-dot"),
+        pytest.param({"website": "http://localhost/"}, "starting with https://", id="localhost"),
+        pytest.param({"website": "kwsc example.org"}, "starting with https://", id="space"),
+        pytest.param({"website": "mailto:a@example.org"}, "starting with https://", id="mailto"),
+        pytest.param({"website": "ftp://example.org"}, "starting with https://", id="ftp"),
+        pytest.param({"website": "javascript:1"}, "starting with https://", id="js-as-port"),
+        pytest.param({"website": "https://[::1]/"}, "starting with https://", id="ipv6-host"),
         pytest.param({"website": "http://"}, "starting with https://", id="no-host"),
         # urlsplit raises on bracketed hosts: a message, never a 500.
         pytest.param({"website": "http://[::1"}, "starting with https://", id="unclosed-ipv6"),
@@ -324,6 +331,71 @@ def test_org_identifier_is_normalized(client, member_user, rows, typed, stored):
 
     assert response.status_code == 303
     assert [s.org_identifier for s in rows(Stakeholder)] == [stored]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        pytest.param("example.org", "https://example.org", id="bare-host"),
+        pytest.param("www.example.org/path", "https://www.example.org/path", id="host-and-path"),
+        pytest.param("  example.org  ", "https://example.org", id="spaces-around"),
+        pytest.param("example.org:8080/x", "https://example.org:8080/x", id="port-not-scheme"),
+        pytest.param("//example.org", "https://example.org", id="scheme-relative"),
+        pytest.param("http://example.org", "http://example.org", id="http-kept"),
+        pytest.param("HTTPS://Example.org", "HTTPS://Example.org", id="scheme-as-typed"),
+        pytest.param("", None, id="empty-is-none"),
+    ],
+)
+def test_website_without_a_scheme_is_stored_with_https(client, member_user, rows, typed, stored):
+    log_in(client, member_user)
+
+    response = client.post("/stakeholders/new", data=form_data(website=typed))
+
+    assert response.status_code == 303
+    assert [s.website for s in rows(Stakeholder)] == [stored]
+
+
+@pytest.mark.parametrize(
+    ("typed", "filtered"),
+    [
+        pytest.param("javascript:alert(1)", "javascript:alert(1)", id="javascript"),
+        pytest.param("data:text/html,x", "data:text/html,x", id="data"),
+        pytest.param("mailto:a@example.org", "mailto:a@example.org", id="mailto"),
+        pytest.param("ftp://example.org", "ftp://example.org", id="ftp"),
+        # Read as host "javascript", port 1: given https://, and then refused for its dotless host.
+        pytest.param("javascript:1", "https://javascript:1", id="javascript-port"),
+    ],
+)
+def test_website_filter_leaves_any_scheme_for_the_validator(typed, filtered):
+    assert normalize_website(typed) == filtered
+
+
+def test_website_without_a_scheme_is_normalized_on_edit(client, member_user, draft, fetch):
+    log_in(client, member_user)
+    version = version_in(text(client.get(f"/stakeholders/{draft.id}/edit")))
+
+    response = client.post(
+        f"/stakeholders/{draft.id}/edit", data=edit_data(draft, version, website="ndf.example.org")
+    )
+
+    assert response.status_code == 303
+    assert fetch(Stakeholder, draft.id).website == "https://ndf.example.org"
+
+
+def test_website_without_a_scheme_is_normalized_in_a_proposed_change(
+    client, member_user, approved, rows
+):
+    log_in(client, member_user)
+    version = version_in(text(client.get(f"/stakeholders/{approved.id}/edit")))
+
+    response = client.post(
+        f"/stakeholders/{approved.id}/edit",
+        data=edit_data(approved, version, website="www.nyan.example.org/about"),
+    )
+
+    assert response.status_code == 303
+    [revision] = rows(Revision)
+    assert revision.data["website"] == "https://www.nyan.example.org/about"
 
 
 def test_duplicate_org_identifier_is_refused(app, client, member_user, make_stakeholder):

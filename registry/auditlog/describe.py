@@ -58,6 +58,8 @@ ENTRY_ACTIONS: dict[str, Any] = {
     "request_changes": _l("Changes requested"),
     "withdraw": _l("Withdrawn"),
     "archive": _l("Archived"),
+    "restore": _l("Restored from the archive"),
+    "discarded": _l("Draft discarded"),
     "merged": _l("Merged"),
     "merge_undone": _l("Merge undone"),
     "revision_proposed": _l("Change proposed"),

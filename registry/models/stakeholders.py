@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -88,6 +89,10 @@ stakeholder_constituency = Table(
 )
 
 
+# Entries in progress: neither public nor archived (the staff's list of work).
+IN_PROGRESS_WHERE = "status NOT IN ('approved', 'archived')"
+
+
 class Stakeholder(db.Model):
     __table_args__ = (
         # Each sort of the public list, and each filter with the default sort: status first
@@ -102,6 +107,23 @@ class Stakeholder(db.Model):
         # The commonest pair of filters, kind of body in one country.
         Index(
             "ix_stakeholder_status_sector_country", "status", "sector_code", "country", "name", "id"
+        ),
+        # Staff's entries in progress (registry.stakeholders.work), newest change first, with
+        # and without a state chosen: partial, so the approved million are not in them.
+        Index(
+            "ix_stakeholder_in_progress_changed",
+            "updated_at",
+            "id",
+            postgresql_where=text(IN_PROGRESS_WHERE),
+            sqlite_where=text(IN_PROGRESS_WHERE),
+        ),
+        Index(
+            "ix_stakeholder_in_progress_status_changed",
+            "status",
+            "updated_at",
+            "id",
+            postgresql_where=text(IN_PROGRESS_WHERE),
+            sqlite_where=text(IN_PROGRESS_WHERE),
         ),
         # "Did you mean …?": trigram similarity on PostgreSQL (a plain index elsewhere); the
         # prefix index is PostgreSQL's alone (registry.database.POSTGRESQL_ONLY_INDEXES).

@@ -68,19 +68,37 @@ def _one_of(codes: frozenset[str], message: Any):
     return check
 
 
+# A scheme before "://" or before a colon that is not a port ("javascript:", "mailto:").
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?:/|(?![0-9]))", re.IGNORECASE)
+
+
+def normalize_website(value: Any) -> Any:
+    """``example.org`` or ``www.example.org/path`` as people type them, with https:// in front.
+
+    Only an address with no scheme at all gets one; anything with a scheme is left as typed,
+    so ``javascript:`` and the like still reach ``_website`` and are refused there. A filter,
+    not a step in the view: create, edit and a proposed change all store the same form."""
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith("//"):
+        return "https:" + value
+    if _SCHEME.match(value):
+        return value
+    return "https://" + value
+
+
 def _website(form: FlaskForm, field: Field) -> None:
     value = field.data or ""
     if not value:
         return
     parts = split_url(value)
+    message = _("Enter the website's full address, starting with https:// or http://")
     if parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
-        raise ValidationError(
-            _("Enter the website's full address, starting with https:// or http://")
-        )
-    if " " in value:
-        raise ValidationError(
-            _("Enter the website's full address, starting with https:// or http://")
-        )
+        raise ValidationError(message)
+    # A public website has a name with a dot in it: not "localhost", not "https://kwsc", not
+    # a bracketed IP address that no visitor could use.
+    if " " in value or "[" in parts.netloc or "." not in parts.hostname.strip("."):
+        raise ValidationError(message)
 
 
 def _org_identifier(form: FlaskForm, field: Field) -> None:
@@ -160,8 +178,8 @@ class StakeholderForm(FlaskForm):
     )
     website = URLField(
         _l("Website (optional)"),
-        description=_l("For example https://www.example.org"),
-        filters=[clean_text],
+        description=_l("For example www.example.org"),
+        filters=[clean_text, normalize_website],
         validators=[
             Length(max=300, message=_l("The website address must be 300 characters or fewer")),
             _website,

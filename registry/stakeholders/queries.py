@@ -117,7 +117,14 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return any((self.q, self.sector, self.constituency, self.country, self.scale, self.city))
+        return bool(self.q or self.in_use)
+
+    @property
+    def in_use(self) -> int:
+        """How many of the filters under "Filter" are set (the name search stays outside)."""
+        return sum(
+            1 for v in (self.sector, self.constituency, self.country, self.scale, self.city) if v
+        )
 
     def args(self, **changes: str) -> dict[str, str]:
         """Query arguments for a link to this list with ``changes``; empty and default

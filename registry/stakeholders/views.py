@@ -7,13 +7,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from registry import countries, entries, lists, revisions, workflow
-from registry.htmx import render
+from registry.htmx import render, wants_fragment
 from registry.http_cache import cacheable
 from registry.models import SCALE_LABELS, Stakeholder, Status
 from registry.pagination import numbered_pages
 from registry.permissions import can, requires
 from registry.review import queue
 from registry.stakeholders import bp, queries, services
+from registry.stakeholders import work as work_list
+from registry.taxonomy import labels
 from registry.text import clean, split_url
 from registry.workflow import STATUS_LABELS
 
@@ -95,6 +97,8 @@ def index():
         page=page,
         numbered=numbered_pages(page, facets.total),
         facets=facets,
+        # The form stays on the page while htmx swaps the results: its count is sent out of band.
+        filter_count_oob=wants_fragment(),
         # Called by the template only when the whole page (with the form) is rendered.
         country_options=queries.country_options,
         sort_links=_sort_links(filters),
@@ -102,6 +106,45 @@ def index():
         scale_labels=SCALE_LABELS,
         cap=lists.CAP,
         sample=lists.FACET_SAMPLE,
+    )
+
+
+@bp.route("/in-progress")
+@requires("stakeholder.work_list")
+def work():
+    """For officers and administrators: entries not (or no longer) public, to find work:
+    drafts, entries waiting for review, changes requested, rejected and withdrawn."""
+    filters = work_list.WorkFilters.from_args(request.args)
+    cursor = clean(request.args.get("cursor"), MAX_CURSOR) or None
+    per_page = current_app.config["PER_PAGE"]
+    status, notice = 200, None
+    try:
+        page = work_list.page(
+            filters, cursor=cursor, number=_page_number(request.args.get("page")), per_page=per_page
+        )
+    except lists.BadPage as exc:
+        status, notice = 400, BAD_PAGE[str(exc)]
+        page = work_list.page(filters, cursor=None, number=None, per_page=per_page)
+    total, found = work_list.counts(filters)
+    return render(
+        "stakeholders/work.html",
+        status=status,
+        notice=notice,
+        filters=filters,
+        page=page,
+        total=total,
+        numbered=numbered_pages(page, total),
+        status_counts=[(s, found["status"].get(s.value)) for s in work_list.IN_PROGRESS],
+        sectors=[
+            (code, label, found["sector"].get(code)) for code, label in labels().sector.items()
+        ],
+        countries=sorted(
+            ((code, n) for code, n in found["country"].counts.items() if code and n),
+            key=lambda item: countries.name(item[0]),
+        ),
+        counts_exact=total.exact and all(f.exact for f in found.values()),
+        status_labels=STATUS_LABELS,
+        country_name=countries.name,
     )
 
 

@@ -113,9 +113,8 @@ def _new_page(
     browser: Browser, base_url: str, server_errors: list[str], **options
 ) -> Iterator[Page]:
     server_errors.clear()
-    context: BrowserContext = browser.new_context(
-        base_url=base_url, viewport={"width": 1280, "height": 900}, **options
-    )
+    options.setdefault("viewport", {"width": 1280, "height": 900})
+    context: BrowserContext = browser.new_context(base_url=base_url, **options)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     # The real Content-Security-Policy stays on (no ``bypass_csp``): a page that breaks it —
