@@ -26,6 +26,16 @@ def paginate(stmt: Select) -> Pagination:
     )
 
 
+def page_number(value: str | None) -> int | None:
+    """A list's ``page`` argument: None when absent or unusable (the first page), else the
+    number (which may be out of reach: the list machinery says so)."""
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if number >= 1 else None
+
+
 def numbered_pages(page, total) -> int | None:
     """How many numbered pages a public list page can link to: its pages while the count is
     exact and they all fit within ``MAX_JUMP``, else None (the page offers Previous and Next).

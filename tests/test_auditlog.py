@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import text
 
 from registry.extensions import db
 from registry.models import AuditEvent, Role, User
@@ -170,6 +171,102 @@ def test_audit_log_pages_with_filters_kept(app, client, logged_in_admin, make_ev
     assert len(listed(second)) == 30 - app.config["PER_PAGE"]
     assert "/admin/audit/?page=2&amp;action=stakeholder.updated" in first.get_data(as_text=True)
     assert set(listed(first)).isdisjoint(listed(second))
+
+
+def test_the_log_pages_on_by_cursor_past_the_numbered_pages(
+    app, client, logged_in_admin, make_event, monkeypatch
+):
+    from registry import lists
+
+    monkeypatch.setitem(app.config, "PER_PAGE", 3)
+    monkeypatch.setattr(lists, "CAP", 5)  # a count past the cap: pages go by cursor
+    made = [make_event("stakeholder.updated", entry_id=n) for n in range(8)]
+    seen, url = [], "/admin/audit/?action=stakeholder.updated"
+    for _ in range(5):
+        response = client.get(url)
+        seen += listed(response)
+        html = response.get_data(as_text=True)
+        found = re.search(r'href="(/admin/audit/\?[^"]*)" rel="next"', html)
+        if not found:
+            break
+        url = unescape(found.group(1))
+        assert "cursor=" in url
+        assert "action=stakeholder.updated" in url  # the filter goes along
+    assert seen == sorted(made, reverse=True)  # newest first, each event once
+
+
+def test_a_forged_cursor_or_a_deep_page_number_is_a_clear_400(client, logged_in_admin, events):
+    for query in ({"cursor": "forged"}, {"page": "21"}):
+        response = client.get("/admin/audit/", query_string=query)
+        assert response.status_code == 400
+        html = response.get_data(as_text=True)
+        assert 'class="notice" role="alert"' in html
+        assert listed(response)  # and the newest page, not an empty one
+
+
+def test_the_count_is_capped_and_says_so(client, logged_in_admin, make_event, monkeypatch):
+    from registry import lists
+
+    monkeypatch.setattr(lists, "CAP", 5)
+    for n in range(7):
+        make_event("stakeholder.updated", entry_id=n)
+    html = client.get("/admin/audit/").get_data(as_text=True)
+    assert "More than 5 events" in html
+
+
+def test_a_page_of_the_log_is_a_constant_number_of_queries(
+    app, client, logged_in_admin, make_event
+):
+    make_event("stakeholder.updated", entry_id=1)
+    client.get("/admin/audit/")
+    with count_queries(app) as few:
+        client.get("/admin/audit/", query_string={"action": "stakeholder.updated"})
+    for n in range(40):
+        make_event("stakeholder.updated", entry_id=n)
+    with count_queries(app) as many:
+        client.get("/admin/audit/", query_string={"action": "stakeholder.updated"})
+    assert len(many) == len(few)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize(
+    ("condition", "index"),
+    [
+        ("action = 'stakeholder.updated'", "ix_audit_event_action_created"),
+        ("actor_id = 1", "ix_audit_event_actor_created"),
+        ("entry_type = 'stakeholder' AND entry_id = 3", "ix_audit_event_entry"),
+        ("true", "ix_audit_event_created_at"),
+    ],
+)
+def test_each_filter_of_the_log_has_its_index(app, condition, index):
+    with app.app_context():
+        # Enough varied rows, analysed, for the planner to weigh the indexes as it would.
+        db.session.execute(
+            AuditEvent.__table__.insert(),
+            [
+                {
+                    "action": f"stakeholder.action{n % 20}",
+                    "entry_type": ("stakeholder", "user")[n % 2],
+                    "entry_id": n % 500,
+                    "created_at": datetime(2026, 1, 1, tzinfo=UTC),
+                }
+                for n in range(5000)
+            ],
+        )
+        db.session.commit()
+        db.session.execute(text("ANALYZE audit_event"))
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        db.session.execute(text("SET LOCAL enable_sort = off"))
+        plan = "\n".join(
+            db.session.execute(
+                text(
+                    f"EXPLAIN SELECT id FROM audit_event WHERE {condition} "  # noqa: S608 - fixed
+                    "ORDER BY created_at DESC, id DESC LIMIT 26"
+                )
+            ).scalars()
+        )
+        db.session.rollback()
+    assert index in plan, plan
 
 
 def test_htmx_search_renders_only_the_results(client, logged_in_admin, events):

@@ -6,22 +6,43 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from flask import request
+from flask import current_app, request
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
-from sqlalchemy.orm import contains_eager
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import joinedload
 
-from registry import entries
+from registry import entries, lists
 from registry.auditlog import bp, describe
 from registry.extensions import db
 from registry.htmx import render
 from registry.ids import MAX_ID
+from registry.lists import DESC, Listing, Sort
 from registry.models import AuditEvent, User
-from registry.pagination import paginate
+from registry.pagination import numbered_pages, page_number
 from registry.permissions import requires
 from registry.text import clean, escape_like
 
 MAX_TEXT = 200
+MAX_CURSOR = 500
+
+# The log as a list of the list machinery: newest first by keyset; its count is capped (the
+# log only grows), never maintained.
+LISTING = Listing(
+    key="audit",
+    model=AuditEvent,
+    public=lambda: [],
+    is_public=lambda event: True,
+    facets=(),
+    sorts={"newest": Sort("newest", (AuditEvent.created_at, AuditEvent.id), first=DESC)},
+    default_sort="newest",
+    counted=False,
+)
+BAD_PAGE = {
+    "cursor": _l("That page link is out of date or damaged: here is the newest page."),
+    "sort": _l("That page link is out of date or damaged: here is the newest page."),
+    "number": _l("Numbered pages stop at 20: go on with “Next”, or narrow the filters."),
+}
 
 
 def _text(args: Mapping[str, str], name: str) -> str:
@@ -70,22 +91,21 @@ class AuditFilters:
             )
             return None
 
-    def statement(self) -> Select:
-        """The matching events, newest first, each with its actor in the same query."""
-        stmt = (
-            select(AuditEvent)
-            .outerjoin(AuditEvent.actor)
-            .options(contains_eager(AuditEvent.actor))
-            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        )
+    def request(self) -> lists.Request:
+        """The matching events for the list machinery: newest first, by keyset."""
+        where: dict[str, ColumnElement[bool]] = {}
         if self.actor:
+            # The accounts whose address matches, as a subquery: no join, so the page keeps
+            # the index on (actor_id, created_at, id) and events without an actor stay out.
             pattern = f"%{escape_like(self.actor.lower())}%"
-            stmt = stmt.where(User.email.like(pattern, escape="\\"))
+            where["actor"] = AuditEvent.actor_id.in_(
+                select(User.id).where(User.email.like(pattern, escape="\\"))
+            )
         if self.entry_type:
-            stmt = stmt.where(AuditEvent.entry_type == self.entry_type)
+            where["entry_type"] = AuditEvent.entry_type == self.entry_type
         if self.entry_id:
             if self.entry_id.isdigit() and int(self.entry_id) <= MAX_ID:
-                stmt = stmt.where(AuditEvent.entry_id == int(self.entry_id))
+                where["entry_id"] = AuditEvent.entry_id == int(self.entry_id)
             else:
                 self.problems.append(
                     _(
@@ -95,22 +115,21 @@ class AuditFilters:
                     )
                 )
         if self.action:
-            stmt = stmt.where(AuditEvent.action == self.action)
+            where["action"] = AuditEvent.action == self.action
         start = self._date("date_from", _("from"))
         end = self._date("date_to", _("to"))
         if start:
-            stmt = stmt.where(
-                AuditEvent.created_at >= datetime.combine(start, datetime.min.time(), UTC)
+            where["date_from"] = AuditEvent.created_at >= datetime.combine(
+                start, datetime.min.time(), UTC
             )
         if end and end < date.max:  # the last day there is has no end to compare with
             # "To" includes the whole of that day.
-            stmt = stmt.where(
-                AuditEvent.created_at
-                < datetime.combine(end + timedelta(days=1), datetime.min.time(), UTC)
+            where["date_to"] = AuditEvent.created_at < datetime.combine(
+                end + timedelta(days=1), datetime.min.time(), UTC
             )
         if start and end and start > end:
             self.problems.append(_("The “from” date is after the “to” date: nothing can match."))
-        return stmt
+        return lists.Request(LISTING, where, {}, "newest", DESC)
 
 
 def entry_types() -> list[tuple[str, str]]:
@@ -146,14 +165,33 @@ def entry_url(event: AuditEvent) -> str | None:
 @bp.route("/")
 @requires("audit.view")
 def index():
-    """Every recorded change, newest first, filtered and paged."""
+    """Every recorded change, newest first, filtered and paged by keyset."""
     filters = AuditFilters.from_args(request.args)
-    page = paginate(filters.statement())
+    listed = filters.request()
+    cursor = clean(request.args.get("cursor"), MAX_CURSOR) or None
+    per_page = current_app.config["PER_PAGE"]
+    status, notice = 200, None
+    try:
+        page = lists.page(
+            listed,
+            cursor=cursor,
+            number=page_number(request.args.get("page")),
+            per_page=per_page,
+            options=[joinedload(AuditEvent.actor)],
+        )
+    except lists.BadPage as exc:
+        status, notice = 400, str(BAD_PAGE[str(exc)])
+        page = lists.page(listed, per_page=per_page, options=[joinedload(AuditEvent.actor)])
+    total, _facets = lists.counts(listed)
     return render(
         "auditlog/index.html",
         block="results",
+        status=status,
+        notice=notice,
         filters=filters,
         page=page,
+        total=total,
+        numbered=numbered_pages(page, total),
         # Names for the ids on this page, loaded once for all its rows.
         names=describe.Names(page.items),
         describe=describe.describe,

@@ -10,7 +10,7 @@ from registry import countries, entries, lists, revisions, workflow
 from registry.htmx import render, wants_fragment
 from registry.http_cache import cacheable
 from registry.models import SCALE_LABELS, Stakeholder, Status
-from registry.pagination import numbered_pages
+from registry.pagination import numbered_pages, page_number
 from registry.permissions import can, requires
 from registry.review import queue
 from registry.stakeholders import bp, queries, services
@@ -58,16 +58,6 @@ BAD_PAGE = {
 }
 
 
-def _page_number(value: str | None) -> int | None:
-    """The ``page`` argument: None when absent or unusable (the first page), else the number
-    (which may be out of reach: the machinery says so)."""
-    try:
-        number = int(value or "")
-    except ValueError:
-        return None
-    return number if number >= 1 else None
-
-
 @bp.route("/")
 @cacheable()
 @requires("public")
@@ -81,7 +71,7 @@ def index():
         page = queries.list_page(
             filters,
             cursor=cursor,
-            number=_page_number(request.args.get("page")),
+            number=page_number(request.args.get("page")),
             per_page=per_page,
         )
     except lists.BadPage as exc:
@@ -120,7 +110,7 @@ def work():
     status, notice = 200, None
     try:
         page = work_list.page(
-            filters, cursor=cursor, number=_page_number(request.args.get("page")), per_page=per_page
+            filters, cursor=cursor, number=page_number(request.args.get("page")), per_page=per_page
         )
     except lists.BadPage as exc:
         status, notice = 400, BAD_PAGE[str(exc)]
