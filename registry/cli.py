@@ -16,6 +16,7 @@ frameworks_cli = AppGroup("frameworks", help="Reference frameworks (SDGs, resolu
 taxonomy_cli = AppGroup("taxonomy", help="Sectors, constituencies and GAP groups.")
 generate_cli = AppGroup("generate", help="Synthetic data for benchmarks (never in production).")
 counts_cli = AppGroup("counts", help="The maintained public counts (registry.counts).")
+sessions_cli = AppGroup("sessions", help="Logins (registry.auth.sessions).")
 
 
 @counts_cli.command("check")
@@ -125,6 +126,17 @@ def generate_stakeholders_command(count: int, seed: int) -> None:
     click.echo(f"Generated {added} synthetic stakeholders (seed {seed}).")
 
 
+@sessions_cli.command("purge")
+def purge_sessions_command() -> None:
+    """Delete the logins past their absolute lifetime (each login clears its own account's
+    too; run this from cron to keep the table small)."""
+    from registry.auth.sessions import purge
+
+    removed = purge()
+    db.session.commit()
+    click.echo(f"Removed {removed} expired logins.")
+
+
 def register_cli(app: Flask) -> None:
     commands = (
         create_admin,
@@ -133,6 +145,7 @@ def register_cli(app: Flask) -> None:
         taxonomy_cli,
         generate_cli,
         counts_cli,
+        sessions_cli,
     )
     for command in commands:
         app.cli.add_command(command)

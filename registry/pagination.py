@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 
 from registry import lists
 from registry.extensions import db
+from registry.text import clean
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1_000_000  # a deeper page is a crafted URL, not a reader (and would overflow OFFSET)
@@ -24,6 +28,32 @@ def paginate(stmt: Select) -> Pagination:
         max_per_page=MAX_PER_PAGE,
         error_out=False,
     )
+
+
+MAX_CURSOR = 1_000  # a longer cursor is not one of ours
+# Why a list's page link could not be followed (``lists.BadPage``), said above its first page.
+BAD_PAGE = {
+    "cursor": _l("That page link is damaged or out of date, so the list starts again here."),
+    "sort": _l("That page link was made for another sort order, so the list starts again here."),
+    "number": _l(
+        "Pages after %(max)d are reached with “Next”, or by narrowing the list with a filter. "
+        "The list starts again here.",
+        max=lists.MAX_JUMP,
+    ),
+}
+
+
+def requested_page(
+    load: Callable[[str | None, int | None], lists.Page],
+) -> tuple[lists.Page, int, str | None]:
+    """The page of a list (``registry.lists``) that the request's ``cursor`` or ``page``
+    asks for, loaded by ``load(cursor, number)``: with status 200, or, for a link that cannot
+    be followed, the first page with 400 and the reason."""
+    cursor = clean(request.args.get("cursor"), MAX_CURSOR) or None
+    try:
+        return load(cursor, page_number(request.args.get("page"))), 200, None
+    except lists.BadPage as exc:
+        return load(None, None), 400, str(BAD_PAGE[str(exc)])
 
 
 def page_number(value: str | None) -> int | None:

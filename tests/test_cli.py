@@ -147,3 +147,24 @@ class TestSeedDemo:
         assert result.exit_code == 1
         assert "refuses" in result.output
         assert count(app, Stakeholder) == 0
+
+
+def test_sessions_purge_removes_only_expired_logins(app, runner, make_user):
+    from datetime import timedelta
+
+    from registry.models import AccountSession
+    from registry.models._base import utcnow
+    from tests.conftest import log_in
+
+    user = make_user()
+    for _ in range(2):
+        log_in(app.test_client(), user)
+    with app.app_context():
+        oldest = db.session.scalars(db.select(AccountSession).order_by(AccountSession.id)).first()
+        oldest.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    result = runner.invoke(args=["sessions", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "Removed 1 expired logins." in result.output
+    with app.app_context():
+        assert len(db.session.scalars(db.select(AccountSession)).all()) == 1

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload
 
@@ -19,12 +18,11 @@ from registry.htmx import render
 from registry.ids import MAX_ID
 from registry.lists import DESC, Listing, Sort
 from registry.models import AuditEvent, User
-from registry.pagination import numbered_pages, page_number
+from registry.pagination import numbered_pages, requested_page
 from registry.permissions import requires
 from registry.text import clean, escape_like
 
 MAX_TEXT = 200
-MAX_CURSOR = 500
 
 # The log as a list of the list machinery: newest first by keyset; its count is capped (the
 # log only grows), never maintained.
@@ -38,11 +36,6 @@ LISTING = Listing(
     default_sort="newest",
     counted=False,
 )
-BAD_PAGE = {
-    "cursor": _l("That page link is out of date or damaged: here is the newest page."),
-    "sort": _l("That page link is out of date or damaged: here is the newest page."),
-    "number": _l("Numbered pages stop at 20: go on with “Next”, or narrow the filters."),
-}
 
 
 def _text(args: Mapping[str, str], name: str) -> str:
@@ -168,20 +161,16 @@ def index():
     """Every recorded change, newest first, filtered and paged by keyset."""
     filters = AuditFilters.from_args(request.args)
     listed = filters.request()
-    cursor = clean(request.args.get("cursor"), MAX_CURSOR) or None
     per_page = current_app.config["PER_PAGE"]
-    status, notice = 200, None
-    try:
-        page = lists.page(
+    page, status, notice = requested_page(
+        lambda cursor, number: lists.page(
             listed,
             cursor=cursor,
-            number=page_number(request.args.get("page")),
+            number=number,
             per_page=per_page,
             options=[joinedload(AuditEvent.actor)],
         )
-    except lists.BadPage as exc:
-        status, notice = 400, str(BAD_PAGE[str(exc)])
-        page = lists.page(listed, per_page=per_page, options=[joinedload(AuditEvent.actor)])
+    )
     total, _facets = lists.counts(listed)
     return render(
         "auditlog/index.html",

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from registry import countries, entries, lists, revisions, workflow
 from registry.htmx import render, wants_fragment
 from registry.http_cache import cacheable
 from registry.models import SCALE_LABELS, Stakeholder, Status
-from registry.pagination import numbered_pages, page_number
+from registry.pagination import numbered_pages, requested_page
 from registry.permissions import can, requires
 from registry.review import queue
 from registry.stakeholders import bp, queries, services
 from registry.stakeholders import work as work_list
 from registry.taxonomy import labels
-from registry.text import clean, split_url
+from registry.text import split_url
 from registry.workflow import STATUS_LABELS
 
-MAX_CURSOR = 1_000  # a longer cursor is not one of ours
 MAX_MERGE_HOPS = 10  # a merge chain longer than this is a data error, not a page
 
 
@@ -47,15 +45,6 @@ def _sort_links(filters: queries.Filters) -> dict[str, dict]:
 
 
 # Why a page link could not be followed; the first page is shown instead, with a 400.
-BAD_PAGE = {
-    "cursor": _l("That page link is damaged or out of date, so the list starts again here."),
-    "sort": _l("That page link was made for another sort order, so the list starts again here."),
-    "number": _l(
-        "Pages after %(max)d are reached with “Next”, or by narrowing the list with a filter. "
-        "The list starts again here.",
-        max=lists.MAX_JUMP,
-    ),
-}
 
 
 @bp.route("/")
@@ -64,19 +53,12 @@ BAD_PAGE = {
 def index():
     """Approved stakeholders, filtered, sorted and paged, with a count for each filter value."""
     filters = queries.Filters.from_args(request.args)
-    cursor = clean(request.args.get("cursor"), MAX_CURSOR) or None
     per_page = current_app.config["PER_PAGE"]
-    status, notice = 200, None
-    try:
-        page = queries.list_page(
-            filters,
-            cursor=cursor,
-            number=page_number(request.args.get("page")),
-            per_page=per_page,
+    page, status, notice = requested_page(
+        lambda cursor, number: queries.list_page(
+            filters, cursor=cursor, number=number, per_page=per_page
         )
-    except lists.BadPage as exc:
-        status, notice = 400, BAD_PAGE[str(exc)]
-        page = queries.list_page(filters, cursor=None, number=None, per_page=per_page)
+    )
     facets = queries.facets(filters)
     return render(
         "stakeholders/list.html",
@@ -105,16 +87,12 @@ def work():
     """For officers and administrators: entries not (or no longer) public, to find work:
     drafts, entries waiting for review, changes requested, rejected and withdrawn."""
     filters = work_list.WorkFilters.from_args(request.args)
-    cursor = clean(request.args.get("cursor"), MAX_CURSOR) or None
     per_page = current_app.config["PER_PAGE"]
-    status, notice = 200, None
-    try:
-        page = work_list.page(
-            filters, cursor=cursor, number=page_number(request.args.get("page")), per_page=per_page
+    page, status, notice = requested_page(
+        lambda cursor, number: work_list.page(
+            filters, cursor=cursor, number=number, per_page=per_page
         )
-    except lists.BadPage as exc:
-        status, notice = 400, BAD_PAGE[str(exc)]
-        page = work_list.page(filters, cursor=None, number=None, per_page=per_page)
+    )
     total, found = work_list.counts(filters)
     return render(
         "stakeholders/work.html",
