@@ -214,12 +214,14 @@ def _register_blueprints(app: Flask) -> None:
     from registry.admin.views import bp as admin_bp
     from registry.auditlog import bp as auditlog_bp
     from registry.auth.views import bp as auth_bp
+    from registry.initiatives import bp as initiatives_bp
     from registry.main.views import bp as main_bp
     from registry.review import bp as review_bp
     from registry.stakeholders import bp as stakeholders_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(stakeholders_bp, url_prefix="/stakeholders")
+    app.register_blueprint(initiatives_bp, url_prefix="/initiatives")
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(review_bp, url_prefix="/review")

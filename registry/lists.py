@@ -21,7 +21,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
@@ -179,7 +179,7 @@ def _serializer(listing: Listing) -> URLSafeSerializer:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # a datetime too
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
@@ -192,6 +192,10 @@ def _typed(column: Any, value: Any) -> Any:
         if not isinstance(value, str):
             raise BadPage("cursor")
         return datetime.fromisoformat(value)
+    if python_type is date:
+        if not isinstance(value, str):
+            raise BadPage("cursor")
+        return date.fromisoformat(value)
     if python_type is int and not (isinstance(value, int) and not isinstance(value, bool)):
         raise BadPage("cursor")
     if python_type is str and not isinstance(value, str):

@@ -134,3 +134,51 @@ def claim_decided(entry: Any, user: User, approved: bool, comment: str) -> None:
     mail.queue(
         user.email, subject, _with_comment(body, comment) + "\n\n" + entries.public_url(entry)
     )
+
+
+def staff_emails() -> list[str]:
+    stmt = select(User.email).where(User.role.in_([Role.OFFICER, Role.ADMIN]), User.active)
+    return list(db.session.scalars(stmt))
+
+
+def partnership_requested(initiative: Any, stakeholder: Any, user: User) -> None:
+    """A member asked to join an initiative: the staff who decide hear of it."""
+    name = entries.title(initiative)
+    mail.queue(
+        staff_emails(),
+        _("Request to join: %(name)s", name=name),
+        _(
+            "%(user)s asks, on behalf of “%(stakeholder)s”, to join “%(name)s”.\n\n"
+            "Decide in the review queue: %(link)s",
+            user=user.name,
+            stakeholder=stakeholder.name,
+            name=name,
+            link=entries.public_url(initiative),
+        ),
+    )
+
+
+def partnership_decided(
+    initiative: Any, stakeholder: Any, user: User | None, confirmed: bool, comment: str
+) -> None:
+    """The member who asked hears whether its organization is now a partner."""
+    if user is None or not user.active:
+        return
+    name = entries.title(initiative)
+    if confirmed:
+        subject = _("Partnership confirmed: %(name)s", name=name)
+        body = _(
+            "“%(stakeholder)s” is now a partner of “%(name)s”.",
+            stakeholder=stakeholder.name,
+            name=name,
+        )
+    else:
+        subject = _("Request to join declined: %(name)s", name=name)
+        body = _(
+            "The request for “%(stakeholder)s” to join “%(name)s” was declined.",
+            stakeholder=stakeholder.name,
+            name=name,
+        )
+    mail.queue(
+        user.email, subject, _with_comment(body, comment) + "\n\n" + entries.public_url(initiative)
+    )

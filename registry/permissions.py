@@ -90,6 +90,14 @@ def _edit_without_review(user: Any, entry: Any = None) -> bool:
     return entry is None or entry.status != Status.APPROVED or _is_staff(user)
 
 
+def _request_partnership(user: Any, stakeholder: Any = None) -> bool:
+    """A member asks, on behalf of an approved organization it acts for, to join an
+    initiative; the route itself needs only a login (the organization is checked once chosen)."""
+    if stakeholder is None:
+        return _authenticated(user)
+    return stakeholder.status == Status.APPROVED and _is_member(user, stakeholder)
+
+
 def _claim_stakeholder(user: Any, stakeholder: Any = None) -> bool:
     """A logged-in user asks to act for an approved organization it is not yet a member of."""
     if not _authenticated(user):
@@ -130,9 +138,18 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "stakeholder.merge": _is_admin,
     "contact.view": _staff_or_member,  # personal data: never public, never exported
     "contact.edit": _act_on_entry,
-    # Review and oversight.
+    # Initiatives and the partnerships in them: staff make them, and they are public at once
+    # (audited); a member asks to join on behalf of its organization, and staff decide.
+    "initiative.create": _is_staff,
+    "initiative.edit": _is_staff,
+    "partnership.manage": _is_staff,
+    "partnership.request": _request_partnership,
+    "partnership.decide": _is_staff,
+    # Review and oversight. The queue is every staff member's: each source says who decides
+    # its items (``QueueSource.permission``); officers see the requests they may decide.
+    "review.queue": _is_staff,
+    "review.respond": _is_staff,  # the queue's decide route; the source's rule is checked next
     "review.decide": _is_admin,
-    "review.queue": _is_admin,
     "audit.view": _is_admin,
 }
 

@@ -20,8 +20,11 @@ from registry.extensions import db
 from registry.models import (
     ClaimStatus,
     Contact,
+    Initiative,
     Membership,
     MembershipClaim,
+    Partnership,
+    PartnershipStatus,
     Review,
     Revision,
     Stakeholder,
@@ -93,6 +96,17 @@ REFERENCES: list[Reference] = [
         only=(Review.entry_type == "stakeholder",),
     ),
     Reference(_l("Entries merged into it earlier"), Stakeholder.merged_into_id),
+    Reference(_l("Initiatives it leads"), Initiative.lead_stakeholder_id),
+    # One open partnership per initiative: where both were partners, the kept entry's stays.
+    Reference(
+        _l("Partnerships in initiatives"),
+        Partnership.stakeholder_id,
+        Move.MOVE_UNLESS_DUPLICATE,
+        unique_with=Partnership.initiative_id,
+        unique_where=(
+            Partnership.status.in_([PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE]),
+        ),
+    ),
 ]
 
 # Foreign keys to stakeholder.id that a merge leaves alone, and why.

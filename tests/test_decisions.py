@@ -1,9 +1,12 @@
-"""Every decision goes through ``workflow.transition`` by its subject's rule table: a submitted
-entry, a pending revision, a membership claim. The same checks hold for each: an unknown
-move is refused, a decided subject cannot be decided again (409), a refusal without a reason
-is refused (422), only an administrator decides (403), and each decision is audited."""
+"""Every decision goes through ``workflow.transition`` by its subject's rule table: a
+submitted entry, a pending revision, a membership claim, a request to join an initiative. The
+same checks hold for each: an unknown move is refused, a decided subject cannot be decided
+again (409), a refusal without a reason is refused (422), only those who decide may (403), and
+each decision is audited."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +16,12 @@ from registry.extensions import db
 from registry.models import (
     AuditEvent,
     ClaimStatus,
+    Initiative,
+    InitiativeKind,
     MembershipClaim,
+    Partnership,
+    PartnershipRole,
+    PartnershipStatus,
     Revision,
     Role,
     Stakeholder,
@@ -27,7 +35,10 @@ MOVES = {
     "entry": ("reject", "approve", "stakeholder.approve"),
     "revision": ("reject", "approve", "stakeholder.revision_approved"),
     "claim": ("decline", "approve", "stakeholder.claim_approved"),
+    "partnership": ("decline", "confirm", "initiative.partnership_confirmed"),
 }
+# kind -> a role that may not decide it (staff decide requests to join an initiative).
+NOT_DECIDING = {"partnership": Role.COMMUNITY}
 
 
 @pytest.fixture
@@ -40,6 +51,20 @@ def subject(kind, app, make_stakeholder, make_user, approved, member_user):
             entry = db.session.get(Stakeholder, approved.id)
             author = db.session.get(User, member_user.id)
             row = revisions.propose(entry, {"city": "Naivasha"}, author)
+        elif kind == "partnership":
+            initiative = Initiative(
+                title="Local2030 Coalition",
+                kind=InitiativeKind.COALITION,
+                starts_on=date(2017, 1, 1),
+            )
+            row = Partnership(
+                initiative=initiative,
+                stakeholder_id=approved.id,
+                role=PartnershipRole.PARTICIPANT,
+                status=PartnershipStatus.PROPOSED,
+                requested_by_id=member_user.id,
+            )
+            db.session.add(row)
         else:
             asker = make_user(Role.COMMUNITY)
             row = MembershipClaim(user_id=asker.id, stakeholder_id=approved.id, message="")
@@ -77,11 +102,11 @@ def test_refusing_needs_a_reason(app, kind, subject, admin_user):
 
 
 @KINDS
-def test_only_an_administrator_decides(app, kind, subject, make_user):
+def test_only_those_who_decide_may_decide(app, kind, subject, make_user):
     approve = MOVES[kind][1]
 
     with pytest.raises(NotPermitted) as raised:
-        move(app, subject, approve, make_user(Role.OFFICER))
+        move(app, subject, approve, make_user(NOT_DECIDING.get(kind, Role.OFFICER)))
 
     assert raised.value.status == 403
 
@@ -126,5 +151,6 @@ def test_the_queue_offers_the_rule_tables_decisions(app):
             machine = {
                 "revision": workflow.machine_for(Revision()),
                 "claim": workflow.machine_for(MembershipClaim()),
+                "partnership": workflow.machine_for(Partnership()),
             }.get(source.key, workflow.ENTRY)
             assert {c.value for c in source.choices} <= set(machine.rules), source.key

@@ -9,13 +9,22 @@ attacker would (lone surrogates percent-encoded as the invalid UTF-8 they are).
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from registry.models import Role, Status
+from registry.extensions import db
+from registry.models import (
+    Initiative,
+    InitiativeKind,
+    Partnership,
+    PartnershipRole,
+    Role,
+    Status,
+)
 from tests.conftest import log_in
 
 HOSTILE_TEXT = [
@@ -78,7 +87,8 @@ EACH = [
 QUERY_KEYS = [
     "q", "page", "cursor", "sort", "dir", "sector", "constituency", "country", "scale",
     "city", "next", "name", "role", "active", "status", "action", "entry", "actor", "since",
-    "until", "kind", "source", "target", "id",
+    "until", "kind", "source", "target", "id", "partner", "field", "stakeholder_q", "lead_q",
+    "cancel",
 ]  # fmt: skip
 # Posted without a form page to read them from (POST-only routes).
 FORM_KEYS = ["comment", "reason", "message", "role", "active", "next", "source", "target"]
@@ -108,8 +118,25 @@ def fuzzing(app, make_user, make_stakeholder, make_membership):
     admin = make_user(Role.ADMIN)
     own = make_stakeholder("Fuzzed Group", status=Status.DRAFT)
     make_membership(member, own)
-    make_stakeholder("Public Group", country="KE")
-    ids = {"stakeholder_id": own.id, "user_id": member.id, "subject_id": own.id}
+    public = make_stakeholder("Public Group", country="KE")
+    make_membership(member, public)  # so the member may ask to join an initiative
+    with app.app_context():
+        initiative = Initiative(
+            title="Fuzzed Initiative", kind=InitiativeKind.PROJECT, starts_on=date(2020, 1, 1)
+        )
+        partnership = Partnership(
+            initiative=initiative, stakeholder_id=public.id, role=PartnershipRole.PARTICIPANT
+        )
+        db.session.add_all([initiative, partnership])
+        db.session.commit()
+        initiative_id, partnership_id = initiative.id, partnership.id
+    ids = {
+        "stakeholder_id": own.id,
+        "user_id": member.id,
+        "subject_id": own.id,
+        "initiative_id": initiative_id,
+        "partnership_id": partnership_id,
+    }
     clients = {"anonymous": app.test_client()}
     for role, user in (("member", member), ("admin", admin)):
         clients[role] = app.test_client()

@@ -6,13 +6,21 @@ otherwise this test fails (deny by default).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from werkzeug.routing import Rule
 
 from registry.extensions import db
-from registry.models import Contact, Membership, Role
+from registry.models import (
+    Contact,
+    Initiative,
+    InitiativeKind,
+    Membership,
+    Partnership,
+    PartnershipRole,
+    Role,
+)
 from registry.permissions import can, declared_permission, requires
 
 ROLES = ["anonymous", "member", "non_member", "officer", "admin"]
@@ -67,7 +75,22 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("stakeholders.withdraw", "POST"): STAFF,
     ("stakeholders.discard", "GET"): STAFF,
     ("stakeholders.discard", "POST"): STAFF,
-    ("review.index", "GET"): ADMIN,
+    ("initiatives.index", "GET"): EVERYONE,
+    ("initiatives.detail", "GET"): EVERYONE,
+    ("initiatives.create", "GET"): STAFF,
+    ("initiatives.create", "POST"): STAFF,
+    ("initiatives.update", "GET"): STAFF,
+    ("initiatives.update", "POST"): STAFF,
+    ("initiatives.pick_options", "GET"): STAFF,
+    ("initiatives.partner_add", "POST"): STAFF,
+    ("initiatives.partner_update", "GET"): STAFF,
+    ("initiatives.partner_update", "POST"): STAFF,
+    ("initiatives.partner_end", "GET"): STAFF,
+    ("initiatives.partner_end", "POST"): STAFF,
+    # Any member may ask on behalf of an organization it acts for (checked once chosen).
+    ("initiatives.join", "POST"): LOGGED_IN,
+    # Officers decide requests to join; the table's slug is membership claims: admins only.
+    ("review.index", "GET"): STAFF,
     ("review.decide", "POST"): ADMIN,
     ("review.revision", "GET"): ADMIN,
     ("review.archive", "GET"): ADMIN,
@@ -143,11 +166,22 @@ def url_values(app, make_user, make_stakeholder):
         db.session.add(contact)
         db.session.commit()
         membership_id, contact_id = membership.id, contact.id
+        initiative = Initiative(
+            title="Some Initiative", kind=InitiativeKind.PROGRAMME, starts_on=date(2020, 1, 1)
+        )
+        partnership = Partnership(
+            initiative=initiative, stakeholder_id=stakeholder.id, role=PartnershipRole.PARTICIPANT
+        )
+        db.session.add_all([initiative, partnership])
+        db.session.commit()
+        initiative_id, partnership_id = initiative.id, partnership.id
     return {
         "user_id": target.id,
         "membership_id": membership_id,
         "stakeholder_id": stakeholder.id,
         "contact_id": contact_id,
+        "initiative_id": initiative_id,
+        "partnership_id": partnership_id,
         # Admin-only routes refuse everyone else before loading anything; any id will do.
         "revision_id": 1,
         "slug": "claims",
@@ -208,6 +242,8 @@ FIELD_NAMES = [
     "stakeholder_id", "source_id", "target_id", "source_q", "target_q", "comment", "action",
     "version", "not_listed", "position", "phone", "consent_at", "message", "actor",
     "entry_type", "entry_id", "date_from", "date_to", "membership_id", "current",
+    "title", "kind", "summary", "lead_q", "lead_stakeholder_id", "countries", "cities",
+    "starts_on", "ends_on", "stakeholder_q", "basis", "note", "field", "partner", "cancel",
 ]  # fmt: skip
 
 

@@ -70,6 +70,13 @@ ENTRY_ACTIONS: dict[str, Any] = {
     "claim_approved": _l("Request to join approved"),
     "claim_declined": _l("Request to join declined"),
     "claim_withdrawn": _l("Request to join withdrawn"),
+    # Partnerships, recorded on their initiative.
+    "partner_added": _l("Partner added"),
+    "partner_updated": _l("Partnership changed"),
+    "partner_ended": _l("Partnership ended"),
+    "partnership_requested": _l("Asked to join as a partner"),
+    "partnership_confirmed": _l("Request to join confirmed"),
+    "partnership_declined": _l("Request to join declined"),
 }
 
 CLAIM_LABELS = {

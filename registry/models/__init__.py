@@ -11,6 +11,21 @@ from registry.models.accounts import (
 from registry.models.audit import AuditEvent
 from registry.models.counts import FacetCount
 from registry.models.frameworks import Framework, FrameworkItem, FrameworkItemText
+from registry.models.initiatives import (
+    INITIATIVE_KIND_LABELS,
+    INITIATIVE_STATUS_LABELS,
+    PARTNERSHIP_BASIS_LABELS,
+    PARTNERSHIP_ROLE_LABELS,
+    PARTNERSHIP_STATUS_LABELS,
+    Initiative,
+    InitiativeCountry,
+    InitiativeKind,
+    InitiativeStatus,
+    Partnership,
+    PartnershipBasis,
+    PartnershipRole,
+    PartnershipStatus,
+)
 from registry.models.reviews import Decided, Review, Revision, RevisionStatus, Status
 from registry.models.stakeholders import (
     SCALE_LABELS,
@@ -24,6 +39,11 @@ from registry.models.stakeholders import (
 from registry.models.taxonomy import Constituency, GapGroup, GapMapping, Sector
 
 __all__ = [
+    "INITIATIVE_KIND_LABELS",
+    "INITIATIVE_STATUS_LABELS",
+    "PARTNERSHIP_BASIS_LABELS",
+    "PARTNERSHIP_ROLE_LABELS",
+    "PARTNERSHIP_STATUS_LABELS",
     "ROLE_LABELS",
     "SCALE_LABELS",
     "AccountSession",
@@ -38,9 +58,17 @@ __all__ = [
     "FrameworkItemText",
     "GapGroup",
     "GapMapping",
+    "Initiative",
+    "InitiativeCountry",
+    "InitiativeKind",
+    "InitiativeStatus",
     "Membership",
     "MembershipClaim",
     "Merge",
+    "Partnership",
+    "PartnershipBasis",
+    "PartnershipRole",
+    "PartnershipStatus",
     "Review",
     "Revision",
     "RevisionStatus",

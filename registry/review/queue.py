@@ -26,6 +26,7 @@ from registry import entries, revisions, workflow
 from registry.entries import EntryType
 from registry.extensions import db
 from registry.models import Review, Revision, RevisionStatus, Status, User
+from registry.permissions import can
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,9 @@ class QueueSource:
     state: Callable[[QueueItem], str] = lambda item: _("it has been decided")
     outcome: Callable[[QueueItem, Choice], str] = lambda item, choice: str(choice.outcome)
     order: int = 100  # sources are listed in this order, then by key
+    # Who sees and decides its items (a rule of ``registry.permissions``): administrators
+    # decide entries, changes and membership claims; staff, requests to join an initiative.
+    permission: str = "review.decide"
 
     def choice(self, value: str) -> Choice | None:
         return next((c for c in self.choices if c.value == value), None)
@@ -124,6 +128,7 @@ class QueueSource:
 
 
 _REQUEST_SOURCES: dict[str, QueueSource] = {}
+_EVERYONE = object()  # ``sources()`` without a user: every source
 
 
 def register(source: QueueSource) -> QueueSource:
@@ -132,10 +137,13 @@ def register(source: QueueSource) -> QueueSource:
     return source
 
 
-def sources() -> list[QueueSource]:
+def sources(user: Any = _EVERYONE) -> list[QueueSource]:
+    """The registered sources, or only those whose items ``user`` may decide."""
     found = [entry_source(t) for t in entries.reviewed()]
     found.append(REVISIONS)
     found.extend(_REQUEST_SOURCES.values())
+    if user is not _EVERYONE:
+        found = [source for source in found if can(user, source.permission)]
     return sorted(found, key=lambda s: (s.order, s.key))
 
 
@@ -152,19 +160,23 @@ def item_key(key: str, id_column: Any):
     return (literal(f"{key}:") + cast(id_column, String)).label("key")
 
 
-def waiting_count() -> int:
-    """Everything waiting for an administrator, in one query (for the navigation)."""
-    counts = [source.count().scalar_subquery() for source in sources()]
+def waiting_count(user: Any) -> int:
+    """Everything waiting for ``user``'s decision, in one query (for the navigation)."""
+    mine = sources(user)
+    if not mine:
+        return 0
+    counts = [source.count().scalar_subquery() for source in mine]
     total = counts[0]
     for count in counts[1:]:
         total = total + count
     return int(db.session.scalar(select(total)) or 0)
 
 
-def queue_statement() -> Select:
-    """Keys ("<source>:<id>") of everything waiting, oldest first, for the shared paginator:
-    one statement across the sources, so the queue pages in SQL whatever its length."""
-    waiting = union_all(*(source.waiting() for source in sources())).subquery()
+def queue_statement(user: Any) -> Select:
+    """Keys ("<source>:<id>") of everything waiting for ``user``, oldest first, for the
+    shared paginator: one statement across the sources, so the queue pages in SQL whatever
+    its length."""
+    waiting = union_all(*(source.waiting() for source in sources(user))).subquery()
     return select(waiting.c.key).order_by(waiting.c.since, waiting.c.key)
 
 

@@ -18,7 +18,7 @@ from registry.htmx import render, wants_fragment
 from registry.ids import db_id
 from registry.models import RevisionStatus, Stakeholder, Status
 from registry.pagination import paginate
-from registry.permissions import requires
+from registry.permissions import authorize, requires
 from registry.review import bp, merge, queue, services
 from registry.review.forms import ArchiveForm, MergeForm, decision_form, first_error
 from registry.review.queue import QueueItem, QueueSource
@@ -34,7 +34,7 @@ def _actor():
 
 def _queue(status: int = 200, refused: QueueItem | None = None, error: str = "", comment=""):
     """The queue page; after a refused plain POST, the reason at the top and in the row."""
-    page = paginate(queue.queue_statement())
+    page = paginate(queue.queue_statement(_actor()))
     return render(
         "review/index.html",
         status=status,
@@ -49,7 +49,7 @@ def _queue(status: int = 200, refused: QueueItem | None = None, error: str = "",
 @bp.route("/")
 @requires("review.queue")
 def index():
-    """Everything waiting for an administrator's decision, oldest first."""
+    """Everything waiting for this staff member's decision, oldest first."""
     return _queue()
 
 
@@ -71,7 +71,7 @@ def _answer(
             outcome=outcome,
             error=error,
             comment=comment,
-            waiting=queue.waiting_count() if outcome else None,
+            waiting=queue.waiting_count(_actor()) if outcome else None,
         )
     if error:
         return _queue(status, refused=item, error=error, comment=comment)
@@ -80,9 +80,11 @@ def _answer(
 
 
 def _source(slug: str) -> QueueSource:
+    """The source named by ``slug``, if the user decides its items (403 otherwise)."""
     source = queue.source_for_slug(slug)
     if source is None:
         abort(404)
+    authorize(source.permission)
     return source
 
 
@@ -95,7 +97,7 @@ def _item(source: QueueSource, subject_id: int) -> QueueItem:
 
 
 @bp.route("/<slug>/<int:subject_id>", methods=["POST"])
-@requires("review.decide")
+@requires("review.respond")
 def decide(slug: str, subject_id: int):
     """Decide one thing that waits: the choices are those its source offers (approve, ask for
     changes, reject, decline); a comment where the rule requires one."""

@@ -8,7 +8,8 @@ from flask_login import current_user
 from registry import countries, entries, lists, revisions, workflow
 from registry.htmx import render, wants_fragment
 from registry.http_cache import cacheable
-from registry.models import SCALE_LABELS, Stakeholder, Status
+from registry.initiatives import queries as initiative_queries
+from registry.models import PARTNERSHIP_ROLE_LABELS, SCALE_LABELS, Stakeholder, Status
 from registry.pagination import numbered_pages, requested_page
 from registry.permissions import can, requires
 from registry.review import queue
@@ -175,6 +176,8 @@ def detail(stakeholder_id: int):
         country_name=countries.name,
         scale_labels=SCALE_LABELS,
         status_labels=STATUS_LABELS,
+        partnerships=initiative_queries.of_stakeholder(stakeholder.id),
+        role_labels=PARTNERSHIP_ROLE_LABELS,
     )
     response.last_modified = stakeholder.updated_at
     return response
