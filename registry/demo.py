@@ -11,6 +11,7 @@ from registry import audit
 from registry.demo_data import COMMUNITY_DEMO_MEMBER_OF, RESOLUTIONS, STAKEHOLDERS
 from registry.extensions import db
 from registry.frameworks.services import import_resolution
+from registry.initiatives.demo import INITIATIVES, seed_initiatives
 from registry.models import (
     Constituency,
     Membership,
@@ -32,6 +33,9 @@ DEMO_ACCOUNTS = [
 ]
 
 
+DEMO_OFFICER = "officer@demo.example"  # enters the demo initiatives, as staff would
+
+
 class DemoRefused(RuntimeError):
     """The demo registry is never loaded into production."""
 
@@ -47,8 +51,12 @@ def seed_demo() -> str:
     )
     accounts = _accounts(stakeholders[COMMUNITY_DEMO_MEMBER_OF])
     db.session.flush()
+    officer = db.session.scalar(select(User).where(User.email == DEMO_OFFICER))
+    initiatives = seed_initiatives(stakeholders, officer)
+    db.session.flush()
     return (
         f"Demo registry: {len(stakeholders)} stakeholders ({added} added), "
+        f"{len(INITIATIVES)} initiatives ({initiatives} added), "
         f"{len(RESOLUTIONS)} resolutions ({paragraphs} paragraphs added), "
         f"{len(DEMO_ACCOUNTS)} demo accounts ({accounts} added)."
     )

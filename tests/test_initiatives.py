@@ -590,39 +590,6 @@ def test_each_filter_and_sort_of_the_list_has_an_index(app, where, order, index)
         db.session.rollback()
 
 
-@pytest.mark.postgres_only
-@pytest.mark.parametrize(
-    ("where", "order", "index"),
-    [
-        ("kind = 'coalition'", "title, id", "ix_initiative_kind_title"),
-        ("status = 'active'", "title, id", "ix_initiative_status_title"),
-        ("TRUE", "title, id", "ix_initiative_title_id"),
-        ("TRUE", "starts_on DESC, id DESC", "ix_initiative_starts_id"),
-        (
-            "EXISTS (SELECT 1 FROM initiative_country c WHERE c.initiative_id = initiative.id "
-            "AND c.code = 'KE')",
-            "title, id",
-            "ix_initiative_country_code",
-        ),
-        (
-            "EXISTS (SELECT 1 FROM partnership p WHERE p.initiative_id = initiative.id "
-            "AND p.stakeholder_id = 7 AND p.status = 'active')",
-            "title, id",
-            "ix_partnership_stakeholder_status",
-        ),
-    ],
-)
-def test_each_filter_and_sort_of_the_list_has_an_index(app, where, order, index):
-    with app.app_context():
-        db.session.execute(text("SET LOCAL enable_seqscan = off"))
-        db.session.execute(text("SET LOCAL enable_sort = off"))
-        plan = db.session.execute(
-            text(f"EXPLAIN SELECT id FROM initiative WHERE {where} ORDER BY {order} LIMIT 26")  # noqa: S608 - fixed
-        ).scalars()
-        assert index in "\n".join(plan)
-        db.session.rollback()
-
-
 def test_the_demo_registry_has_initiatives_with_their_real_partners(app, client):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
