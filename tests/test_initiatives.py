@@ -607,3 +607,42 @@ def test_the_demo_registry_has_initiatives_with_their_real_partners(app, client)
     ]
     again = app.test_cli_runner().invoke(args=["seed-demo"])
     assert "9 initiatives (0 added)" in again.output
+
+
+def test_an_edit_based_on_an_old_version_is_refused(app, officer_client, make_initiative):
+    initiative = make_initiative("Safer Cities")
+    form = {
+        "title": "Safer Cities Programme",
+        "kind": "programme",
+        "status": "active",
+        "starts_on": "2015-01-01",
+        "version": str(initiative.version),
+    }
+    assert officer_client.post(f"/initiatives/{initiative.id}/edit", data=form).status_code == 303
+
+    stale = officer_client.post(f"/initiatives/{initiative.id}/edit", data={**form, "title": "X"})
+
+    assert stale.status_code == 409
+    with app.app_context():
+        assert db.session.get(Initiative, initiative.id).title == "Safer Cities Programme"
+
+
+def test_an_initiative_cannot_shrink_around_its_partners(
+    app, officer_client, make_initiative, make_stakeholder, make_partnership
+):
+    initiative = make_initiative("Safer Cities", starts_on=date(2015, 1, 1))
+    make_partnership(initiative, make_stakeholder("UNODC"), starts_on=date(2016, 1, 1))
+    form = {
+        "title": "Safer Cities",
+        "kind": "programme",
+        "status": "active",
+        "starts_on": "2017-01-01",
+        "version": str(initiative.version),
+    }
+
+    response = officer_client.post(f"/initiatives/{initiative.id}/edit", data=form)
+
+    assert response.status_code == 422
+    assert "would fall outside this period" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Initiative, initiative.id).starts_on == date(2015, 1, 1)
