@@ -130,6 +130,9 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "stakeholder.merge": _is_admin,
     "contact.view": _staff_or_member,  # personal data: never public, never exported
     "contact.edit": _act_on_entry,
+    # Engagements: staff record and edit them and publish directly; everyone reads them.
+    "engagement.create": _is_staff,
+    "engagement.edit": _is_staff,
     # Review and oversight.
     "review.decide": _is_admin,
     "review.queue": _is_admin,

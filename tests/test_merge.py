@@ -199,6 +199,7 @@ def test_references_counts_what_refers_to_a_stakeholder(app, dup):
         "Membership requests": 1,
         "Review decisions": 1,
         "Entries merged into it earlier": 1,
+        "Engagements taken part in": 0,
     }
 
 
@@ -222,6 +223,7 @@ def test_preview_shows_what_would_move_and_changes_nothing(client, logged_in_adm
         ("Membership requests", "1"),
         ("Review decisions", "1"),
         ("Entries merged into it earlier", "1"),
+        ("Engagements taken part in", "0"),
     ]
     assert "1 is already on the kept entry; the duplicate's copy is removed" in html
     assert "Proposed changes: 1 is waiting for review; it was about the duplicate" in html

@@ -12,7 +12,17 @@ import pytest
 from werkzeug.routing import Rule
 
 from registry.extensions import db
-from registry.models import Contact, Membership, Role
+from registry.models import (
+    Contact,
+    Engagement,
+    EngagementKind,
+    EngagementOutcome,
+    EngagementParticipant,
+    Membership,
+    OutcomeKind,
+    ParticipantRole,
+    Role,
+)
 from registry.permissions import can, declared_permission, requires
 
 ROLES = ["anonymous", "member", "non_member", "officer", "admin"]
@@ -84,6 +94,24 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("admin.update_active", "POST"): ADMIN,
     ("admin.add_membership", "POST"): ADMIN,
     ("admin.remove_membership", "POST"): ADMIN,
+    # Engagements: everyone reads them; staff record them and publish directly.
+    ("engagements.index", "GET"): EVERYONE,
+    ("engagements.detail", "GET"): EVERYONE,
+    ("engagements.ics", "GET"): EVERYONE,
+    ("engagements.feed", "GET"): EVERYONE,
+    ("engagements.create", "GET"): STAFF,
+    ("engagements.create", "POST"): STAFF,
+    ("engagements.update", "GET"): STAFF,
+    ("engagements.update", "POST"): STAFF,
+    ("engagements.participants", "GET"): STAFF,
+    ("engagements.participants", "POST"): STAFF,
+    ("engagements.participant_suggest", "GET"): STAFF,
+    ("engagements.participant_remove", "POST"): STAFF,
+    ("engagements.outcomes", "GET"): STAFF,
+    ("engagements.outcomes", "POST"): STAFF,
+    ("engagements.outcome_update", "GET"): STAFF,
+    ("engagements.outcome_update", "POST"): STAFF,
+    ("engagements.outcome_remove", "POST"): STAFF,
 }
 
 
@@ -143,7 +171,28 @@ def url_values(app, make_user, make_stakeholder):
         db.session.add(contact)
         db.session.commit()
         membership_id, contact_id = membership.id, contact.id
+        engagement = Engagement(
+            title="Some Roundtable",
+            kind=EngagementKind.ROUNDTABLE,
+            start_utc=datetime(2026, 1, 1, 9, tzinfo=UTC),
+            end_utc=datetime(2026, 1, 1, 11, tzinfo=UTC),
+            time_zone="UTC",
+            year=2026,
+            city="Nakuru",
+            participants=[
+                EngagementParticipant(stakeholder_id=stakeholder.id, role=ParticipantRole.ORGANIZER)
+            ],
+            outcomes=[EngagementOutcome(kind=OutcomeKind.DECISION, text="Meet again")],
+        )
+        db.session.add(engagement)
+        db.session.commit()
+        engagement_ids = {
+            "engagement_id": engagement.id,
+            "participant_id": engagement.participants[0].id,
+            "outcome_id": engagement.outcomes[0].id,
+        }
     return {
+        **engagement_ids,
         "user_id": target.id,
         "membership_id": membership_id,
         "stakeholder_id": stakeholder.id,
@@ -208,6 +257,10 @@ FIELD_NAMES = [
     "stakeholder_id", "source_id", "target_id", "source_q", "target_q", "comment", "action",
     "version", "not_listed", "position", "phone", "consent_at", "message", "actor",
     "entry_type", "entry_id", "date_from", "date_to", "membership_id", "current",
+    "view", "kind", "year", "organizer", "title", "summary", "start_date", "start_time",
+    "end_date", "end_time", "time_zone", "venue", "online_url", "series", "attendance_people",
+    "attendance_countries", "attendance_organizations", "attendance_note", "cancelled",
+    "stakeholder_name", "text", "cursor",
 ]  # fmt: skip
 
 

@@ -10,6 +10,15 @@ from registry.models.accounts import (
 )
 from registry.models.audit import AuditEvent
 from registry.models.counts import FacetCount
+from registry.models.engagements import (
+    Engagement,
+    EngagementKind,
+    EngagementOutcome,
+    EngagementParticipant,
+    EngagementSeries,
+    OutcomeKind,
+    ParticipantRole,
+)
 from registry.models.frameworks import Framework, FrameworkItem, FrameworkItemText
 from registry.models.reviews import Decided, Review, Revision, RevisionStatus, Status
 from registry.models.stakeholders import (
@@ -32,6 +41,11 @@ __all__ = [
     "Constituency",
     "Contact",
     "Decided",
+    "Engagement",
+    "EngagementKind",
+    "EngagementOutcome",
+    "EngagementParticipant",
+    "EngagementSeries",
     "FacetCount",
     "Framework",
     "FrameworkItem",
@@ -41,6 +55,8 @@ __all__ = [
     "Membership",
     "MembershipClaim",
     "Merge",
+    "OutcomeKind",
+    "ParticipantRole",
     "Review",
     "Revision",
     "RevisionStatus",
