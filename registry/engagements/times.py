@@ -100,7 +100,8 @@ def _day(moment: datetime) -> str:
 
 def span(start: datetime, end: datetime, zone_name: str) -> str:
     """The event's time in its own zone: "31 October 2020, 12:45-14:45 EAT" on one day,
-    "28 March 2026, 09:00 CET - 30 March 2026, 17:00 CEST" across days."""
+    "28 March 2026, 09:00 CET - 30 March 2026, 17:00 CEST" across days (the zone said once
+    when it is the same at both ends)."""
     first, last = local(start, zone_name), local(end, zone_name)
     if first.date() == last.date():
         if abbreviation(first) == abbreviation(last):
@@ -118,6 +119,15 @@ def span(start: datetime, end: datetime, zone_name: str) -> str:
             start_zone=abbreviation(first),
             end=f"{last:%H:%M}",
             end_zone=abbreviation(last),
+        )
+    if abbreviation(first) == abbreviation(last):
+        return _(
+            "%(start_day)s, %(start)s \u2013 %(end_day)s, %(end)s %(zone)s",
+            start_day=_day(first),
+            start=f"{first:%H:%M}",
+            end_day=_day(last),
+            end=f"{last:%H:%M}",
+            zone=abbreviation(last),
         )
     return _(
         "%(start_day)s, %(start)s %(start_zone)s \u2013 %(end_day)s, %(end)s %(end_zone)s",
@@ -143,3 +153,15 @@ def iso_z(instant: datetime) -> str:
 def iso_local(instant: datetime, zone_name: str) -> str:
     """An instant as ISO 8601 with the event's UTC offset ("2020-10-31T12:45:00+03:00")."""
     return local(instant, zone_name).isoformat(timespec="seconds")
+
+
+def when(engagement) -> dict[str, str]:
+    """An engagement's time for its templates: in its own zone, and the reader's-zone line
+    as it starts out (UTC) before the script rewrites it."""
+    start, end = engagement.start, engagement.end
+    return {
+        "local": span(start, end, engagement.time_zone),
+        "utc": utc_span(start, end),
+        "start_z": iso_z(start),
+        "end_z": iso_z(end),
+    }

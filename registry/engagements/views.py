@@ -62,24 +62,15 @@ def _stakeholder_url(stakeholder_id: int) -> str:
     return _public_url("stakeholders.detail", stakeholder_id=stakeholder_id)
 
 
-def _when(engagement: Engagement) -> dict[str, str]:
-    """The engagement's time, in its own zone and as the reader's-zone line starts out."""
-    return {
-        "local": times.span(engagement.start, engagement.end, engagement.time_zone),
-        "utc": times.utc_span(engagement.start, engagement.end),
-        "start_z": times.iso_z(engagement.start),
-        "end_z": times.iso_z(engagement.end),
-    }
-
-
 def _common() -> dict[str, Any]:
+    """What every engagement template reads: labels, country names, the time formatter."""
     return {
         "kind_labels": KIND_LABELS,
         "role_labels": ROLE_LABELS,
         "outcome_labels": OUTCOME_LABELS,
         "outcome_headings": OUTCOME_HEADINGS,
         "country_name": countries.name,
-        "when": _when,
+        "when": times.when,
     }
 
 
