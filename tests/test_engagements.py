@@ -663,3 +663,53 @@ def test_the_audit_log_names_engagement_events(client, logged_in_admin, nakuru):
 
     assert "Participant added" in html
     assert NAKURU_TITLE in html
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize(
+    ("condition", "index"),
+    [
+        ("kind = 'forum'", "ix_engagement_kind_start"),
+        ("country = 'KE'", "ix_engagement_country_start"),
+        ("year = 2020", "ix_engagement_year_start"),
+        ("start_utc >= '2026-01-01'", "ix_engagement_start_id"),
+    ],
+)
+def test_each_filter_of_the_list_has_its_index(app, condition, index):
+    from sqlalchemy import text
+
+    with app.app_context():
+        db.session.execute(
+            Engagement.__table__.insert(),
+            [
+                {
+                    "title": f"Engagement {n}",
+                    "kind": ("forum", "webinar", "workshop")[n % 3],
+                    "summary": "",
+                    "start_utc": datetime(2000 + n % 30, 1 + n % 12, 1, tzinfo=UTC),
+                    "end_utc": datetime(2000 + n % 30, 1 + n % 12, 2, tzinfo=UTC),
+                    "time_zone": "UTC",
+                    "year": 2000 + n % 30,
+                    "country": ("KE", "FR", "KR", "CN")[n % 4],
+                    "cancelled": False,
+                    "is_demo": False,
+                    "created_at": datetime(2026, 1, 1, tzinfo=UTC),
+                    "updated_at": datetime(2026, 1, 1, tzinfo=UTC),
+                    "version": 1,
+                }
+                for n in range(3000)
+            ],
+        )
+        db.session.execute(text("ANALYZE engagement"))
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        db.session.execute(text("SET LOCAL enable_sort = off"))
+        plan = "\n".join(
+            db.session.execute(
+                text(
+                    f"EXPLAIN SELECT id FROM engagement WHERE {condition} "  # noqa: S608 - fixed
+                    "ORDER BY start_utc, id LIMIT 26"
+                )
+            ).scalars()
+        )
+        db.session.rollback()
+    assert index in plan, plan

@@ -130,3 +130,21 @@ def test_without_javascript_a_typed_name_brings_choices_then_adds(
     page.get_by_label("Next City").check()
     page.get_by_role("button", name="Add", exact=True).click()
     expect(page.get_by_text("Next City is added as organizer.")).to_be_visible()
+
+
+def test_the_staff_forms_pass_axe_and_fit(
+    screen: Page, live_server: str, make_user, demo: dict[str, int]
+) -> None:
+    officer = make_user(Role.OFFICER)
+    ui_login(screen, live_server, officer.email, PASSWORD)
+    screen.goto("/engagements/new")
+    screen.get_by_label("Title").fill("Consultation in Nakuru")
+    screen.get_by_label("Time zone").fill("Africa/Nairob")
+    screen.get_by_role("button", name="Publish engagement").click()
+    expect(screen.get_by_text("Did you mean Africa/Nairobi?").first).to_be_visible()
+    expect(screen.locator(".error-summary")).to_be_focused()
+    fits(screen)
+    shot(screen, f"form-errors-{screen.viewport_size['width']}.png")
+    screen.goto(f"/engagements/{demo[NAKURU]}/outcomes")
+    expect(screen.get_by_role("heading", name="Lessons learned")).to_be_visible()
+    fits(screen)
