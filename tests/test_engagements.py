@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time
 
 import icalendar
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from registry import counts
@@ -240,6 +241,26 @@ def test_a_three_day_event_across_the_clock_change_keeps_its_local_time(
     (vevent,) = event.walk("VEVENT")
     assert vevent.decoded("dtstart").replace(tzinfo=None) == datetime(2026, 3, 28, 9, 0)
     assert vevent.decoded("dtend").replace(tzinfo=None) == datetime(2026, 3, 30, 17, 0)
+
+
+def test_an_event_recorded_in_winter_keeps_its_local_time_in_summer(app, client, login, officer):
+    with time_machine.travel(datetime(2026, 3, 1, 12, tzinfo=UTC), tick=False):
+        login(officer)
+        response = client.post(
+            "/engagements/new",
+            data=form(start_date="2026-04-09", start_time="09:00", end_time="11:00",
+                      time_zone="Europe/Paris", city="Paris", country="FR"),
+        )  # fmt: skip
+        assert response.status_code == 303
+    with app.app_context():
+        engagement_id = db.session.scalar(select(Engagement.id))
+
+    with time_machine.travel(datetime(2026, 4, 8, 12, tzinfo=UTC), tick=False):
+        html = app.test_client().get(f"/engagements/{engagement_id}").get_data(as_text=True)
+
+    # Recorded while Paris was on CET, shown after the change: still 09:00, now CEST.
+    assert "9 April 2026, 09:00\u201311:00 CEST" in html
+    assert 'datetime="2026-04-09T07:00:00Z"' in html
 
 
 def test_each_day_at_nine_in_paris_is_nine_on_both_sides_of_the_change():

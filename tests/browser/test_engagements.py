@@ -83,7 +83,7 @@ def test_the_list_filters_with_htmx(screen: Page, demo: dict[str, int]) -> None:
     screen.goto("/engagements/?view=past")
     if screen.viewport_size["width"] < 600:
         screen.get_by_text("Filter", exact=True).first.click()  # folded on a phone
-    screen.get_by_label("Kind").select_option("conference")
+    screen.get_by_role("combobox", name="Kind").select_option("conference")
     expect(screen.get_by_text("2 engagements")).to_be_visible()
     assert "kind=conference" in screen.url
     expect(screen.get_by_role("link", name=NAKURU)).to_have_count(0)
