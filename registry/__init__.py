@@ -214,6 +214,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.admin.views import bp as admin_bp
     from registry.auditlog import bp as auditlog_bp
     from registry.auth.views import bp as auth_bp
+    from registry.engagements import bp as engagements_bp
     from registry.initiatives import bp as initiatives_bp
     from registry.main.views import bp as main_bp
     from registry.review import bp as review_bp
@@ -226,3 +227,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(review_bp, url_prefix="/review")
     app.register_blueprint(auditlog_bp, url_prefix="/admin/audit")
+    app.register_blueprint(engagements_bp, url_prefix="/engagements")

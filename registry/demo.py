@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
 from registry import audit
-from registry.demo_data import COMMUNITY_DEMO_MEMBER_OF, RESOLUTIONS, STAKEHOLDERS
+from registry.demo_data import COMMUNITY_DEMO_MEMBER_OF, ENGAGEMENTS, RESOLUTIONS, STAKEHOLDERS
+from registry.engagements import services as engagement_services
+from registry.engagements import times
 from registry.extensions import db
 from registry.frameworks.services import import_resolution
 from registry.initiatives.demo import INITIATIVES, seed_initiatives
 from registry.models import (
     Constituency,
+    Engagement,
+    EngagementKind,
     Membership,
+    OutcomeKind,
+    ParticipantRole,
     Role,
     Scale,
     Stakeholder,
@@ -50,6 +56,7 @@ def seed_demo() -> str:
         import_resolution(r["code"], r["year"], r["title"], r["paragraphs"])[0] for r in RESOLUTIONS
     )
     accounts = _accounts(stakeholders[COMMUNITY_DEMO_MEMBER_OF])
+    engagements = _engagements(stakeholders)
     db.session.flush()
     officer = db.session.scalar(select(User).where(User.email == DEMO_OFFICER))
     initiatives = seed_initiatives(stakeholders, officer)
@@ -58,7 +65,8 @@ def seed_demo() -> str:
         f"Demo registry: {len(stakeholders)} stakeholders ({added} added), "
         f"{len(INITIATIVES)} initiatives ({initiatives} added), "
         f"{len(RESOLUTIONS)} resolutions ({paragraphs} paragraphs added), "
-        f"{len(DEMO_ACCOUNTS)} demo accounts ({accounts} added)."
+        f"{len(DEMO_ACCOUNTS)} demo accounts ({accounts} added), "
+        f"{len(ENGAGEMENTS)} engagements ({engagements} added)."
     )
 
 
@@ -121,4 +129,52 @@ def _accounts(community_org: Stakeholder) -> int:
             m.stakeholder_id == community_org.id for m in user.memberships
         ):
             db.session.add(Membership(user=user, stakeholder=community_org))
+    return added
+
+
+def _engagements(stakeholders: dict[str, Stakeholder]) -> int:
+    """The demo engagements with their participants and outcomes, through the same services
+    (and audit trail) as staff use; one already there, by title, is left as it is."""
+    db.session.flush()  # the stakeholders' ids
+    titles = [entry["title"] for entry in ENGAGEMENTS]
+    existing = set(
+        db.session.scalars(
+            select(Engagement.title).where(Engagement.title.in_(titles), Engagement.is_demo)
+        )
+    )
+    added = 0
+    for entry in ENGAGEMENTS:
+        if entry["title"] in existing:
+            continue
+        zone = entry["time_zone"]
+        (start_day, start_at), (end_day, end_at) = entry["start"], entry["end"]
+        attendance = entry["attendance"]
+        data = {
+            "title": entry["title"],
+            "kind": EngagementKind(entry["kind"]),
+            "summary": entry["summary"],
+            "start_utc": times.to_utc(
+                date.fromisoformat(start_day), time.fromisoformat(start_at), zone
+            ),
+            "end_utc": times.to_utc(date.fromisoformat(end_day), time.fromisoformat(end_at), zone),
+            "time_zone": zone,
+            "venue": entry["venue"],
+            "city": entry["city"],
+            "country": entry["country"],
+            "online_url": entry["online_url"],
+            "series": entry["series"],
+            "attendance_people": attendance.get("people"),
+            "attendance_countries": attendance.get("countries"),
+            "attendance_organizations": attendance.get("organizations"),
+            "attendance_note": attendance.get("note"),
+            "cancelled": False,
+        }
+        engagement = engagement_services.create_engagement(data, None, is_demo=True)
+        for name, role in entry["participants"]:
+            engagement_services.add_participant(
+                engagement, stakeholders[name].id, ParticipantRole(role), None
+            )
+        for kind, text in entry["outcomes"]:
+            engagement_services.add_outcome(engagement, OutcomeKind(kind), text, None)
+        added += 1
     return added

@@ -356,6 +356,26 @@ STAKEHOLDERS: list[dict[str, Any]] = [
     },
 ]
 
+# Added with the engagements: the host city of the Seoul forum (seed 002 names the forum and
+# its communiqué, not its hosts; Seoul hosting it is the plain reading of its name).
+STAKEHOLDERS.append(
+    {
+        "name": "Seoul Metropolitan Government",
+        "acronym": None,
+        "sector": "local_government",
+        "constituencies": [],
+        "country": "KR",
+        "city": "Seoul",
+        "scale": "local",
+        "website": "https://english.seoul.go.kr",
+        "description": (
+            "City government of Seoul. Host city of the first International Forum on Urban "
+            "Policy for the Sustainable Development Goals, whose Seoul Communiqué sets out five "
+            "principles for the sustainable development of cities."
+        ),
+    }
+)
+
 # The stakeholder the demo community account is a member of.
 COMMUNITY_DEMO_MEMBER_OF = "Nakuru Informal Settlements Federation (demo)"
 
@@ -748,5 +768,269 @@ RESOLUTIONS: list[dict[str, Any]] = [
                 "integrated Urban Lab and decentralised centres of excellence.",
             ),
         ],
+    },
+]
+
+
+# --- ENGAGEMENTS ----------------------------------------------------------------------------
+# Events where the demo stakeholders meet (loaded by ``registry.demo``). Local dates and times
+# in each event's own IANA zone. What a seed does not say is chosen to be plausible and marked
+# "chosen:" beside it; outcomes a seed does not report are invented and say "(demo)".
+
+NUP_SERIES = "International Conferences on National Urban Policy"
+URL_SERIES = "International Forum on Urban-Rural Linkages"
+
+UN_HABITAT = "United Nations Human Settlements Programme"
+
+ENGAGEMENTS: list[dict[str, Any]] = [
+    {
+        # Seed 001: concept note for Roundtable 2, 31 October 2020, Nakuru, 12.45-14.45 EAT.
+        "title": "Roundtable 2: Working together to build sustainable cities and communities",
+        "kind": "roundtable",
+        "summary": (
+            "Part of “Valuing our communities and cities”. Brings together community leaders, "
+            "policy and decision-makers and practitioners to promote success stories, assess "
+            "what is working and the lessons learned, and consider the policy implications and "
+            "strategic direction for partnerships and stakeholder engagement at all levels in "
+            "the post COVID-19 era. Speakers include CSOs and representatives of communities, "
+            "local and national governments, the private sector and a UN agency."
+        ),
+        "start": ("2020-10-31", "12:45"),
+        "end": ("2020-10-31", "14:45"),
+        "time_zone": "Africa/Nairobi",
+        "venue": None,
+        "city": "Nakuru",
+        "country": "KE",
+        "online_url": None,
+        "series": "Valuing our communities and cities",
+        "attendance": {},
+        "participants": [
+            (UN_HABITAT, "organizer"),  # chosen: the concept note is UN-Habitat's
+            ("Nakuru City County Government (demo)", "co_host"),  # chosen
+            ("Nakuru Informal Settlements Federation (demo)", "speaker"),
+            ("Nakuru Women's Savings and Housing Group (demo)", "speaker"),
+            ("Nakuru Youth Action Network (demo)", "speaker"),
+            ("Arcadis", "speaker"),  # chosen: the private sector's voice
+            ("Nakuru Disability Inclusion Forum (demo)", "participant"),
+            ("Nakuru Older Persons Welfare Association (demo)", "participant"),
+            ("Nakuru Community Development Organization (demo)", "participant"),
+        ],
+        # Seed 001 asks for exactly these kinds; their texts are invented for the demo.
+        "outcomes": [
+            (
+                "success_story",
+                "(demo) Savings groups in informal settlements financed hand-washing points "
+                "and food distribution during the COVID-19 lockdown, with the county providing "
+                "water connections.",
+            ),
+            (
+                "lesson_learned",
+                "(demo) Community leaders and volunteers reached households that official "
+                "channels missed: partnerships work when they are agreed with them, not for them.",
+            ),
+            (
+                "decision",
+                "(demo) The county and community organizations agreed to meet every quarter "
+                "to plan recovery measures for informal settlements together.",
+            ),
+            (
+                "follow_up_action",
+                "(demo) Record the partnerships presented at the roundtable in the registry, "
+                "with their commitments, before the next roundtable.",
+            ),
+        ],
+    },
+    {
+        # Seed 000: the first conference, South Korea, 2015, co-hosted by UN-Habitat, KRIHS and
+        # KICT; more than 250 policymakers from more than 25 countries.
+        "title": "National Urban Policy: Towards Smarter and Greener Cities",
+        "kind": "conference",
+        "summary": (
+            "The first International Conference on National Urban Policy, co-hosted by "
+            "UN-Habitat, the Korea Research Institute for Human Settlements and the Korea "
+            "Institute of Civil Engineering and Building Technology."
+        ),
+        "start": ("2015-03-25", "09:00"),  # chosen: the seed gives the year only
+        "end": ("2015-03-27", "17:00"),  # chosen
+        "time_zone": "Asia/Seoul",
+        "venue": None,
+        "city": "Daejeon",  # chosen: the seed says "South Korea"
+        "country": "KR",
+        "online_url": None,
+        "series": NUP_SERIES,
+        "attendance": {
+            "people": 250,
+            "countries": 25,
+            "note": "more than 250 policymakers from more than 25 countries",
+        },
+        "participants": [
+            (UN_HABITAT, "organizer"),
+            ("Korea Research Institute for Human Settlements", "organizer"),
+            ("Korea Institute of Civil Engineering and Building Technology", "organizer"),
+        ],
+        "outcomes": [],
+    },
+    {
+        # Seed 000: the second conference, co-hosted by the OECD and UN-Habitat, supported by
+        # the Governments of Korea and France, partners Cities Alliance and Next City; the
+        # first after Habitat III (October 2016), with a French field tour.
+        "title": "National Urban Policies: Implementing the SDGs and the New Urban Agenda",
+        "kind": "conference",
+        "summary": (
+            "The Second International Conference on National Urban Policy and the first "
+            "official event of the National Urban Policy Programme of UN-Habitat, the OECD and "
+            "Cities Alliance. Regional discussions, thematic sessions, country experience "
+            "sessions, capacity development and a French field tour, to evaluate progress on "
+            "National Urban Policy and build the capacities of those who develop and implement "
+            "it."
+        ),
+        "start": ("2017-05-15", "09:00"),  # chosen: after Habitat III, in Paris
+        "end": ("2017-05-17", "18:00"),  # chosen
+        "time_zone": "Europe/Paris",
+        "venue": "OECD Conference Centre",  # chosen
+        "city": "Paris",
+        "country": "FR",
+        "online_url": None,
+        "series": NUP_SERIES,
+        "attendance": {},
+        "participants": [
+            ("Organisation for Economic Co-operation and Development", "co_host"),
+            (UN_HABITAT, "co_host"),
+            ("Government of the Republic of Korea", "supporter"),
+            ("Government of France", "supporter"),
+            ("Cities Alliance", "partner"),
+            ("Next City", "partner"),
+        ],
+        "outcomes": [],
+    },
+    {
+        # Seed 002: the Seoul Communiqué of the first forum; its five principles.
+        "title": "First International Forum on Urban Policy for the SDGs",
+        "kind": "forum",
+        "summary": (
+            "Cities reaffirmed their commitment to the full implementation of the 2030 Agenda "
+            "and adopted the Seoul Communiqué on Urban Policy for the SDGs: no one shall be "
+            "left behind, no city shall be left behind."
+        ),
+        "start": ("2017-09-05", "09:30"),  # chosen: the seed gives no date
+        "end": ("2017-09-06", "17:30"),  # chosen
+        "time_zone": "Asia/Seoul",
+        "venue": None,
+        "city": "Seoul",
+        "country": "KR",
+        "online_url": None,
+        "series": None,
+        "attendance": {},
+        "participants": [
+            (UN_HABITAT, "organizer"),  # chosen
+            ("Seoul Metropolitan Government", "co_host"),  # chosen
+            ("United Cities and Local Governments", "participant"),  # chosen
+        ],
+        "outcomes": [
+            (
+                "decision",
+                "I. Local Government Leadership and Integrated Planning for Sustainable "
+                "Development: local action and leadership forge local partnerships and manage "
+                "concerted and cohesive efforts, guided by good governance principles.",
+            ),
+            (
+                "decision",
+                "II. Citizen Participation is at the Heart of Sustainable Urban Development: "
+                "cities engage citizens in participatory deliberative processes to build a "
+                "shared vision for planning and implementation.",
+            ),
+            (
+                "decision",
+                "III. Smart Planning for Sustainable and Inclusive Urban Development: open "
+                "platforms to formulate plans and policies, monitor and evaluate progress and "
+                "strengthen citizen communication.",
+            ),
+            (
+                "decision",
+                "IV. Multilevel Partnerships Promote Implementation: communities, the private "
+                "sector, local governments, civil society and regional networks of cities "
+                "develop a common vision to achieve the SDGs.",
+            ),
+            (
+                "decision",
+                "V. Knowledge Sharing among Cities: networks of cities share best practices, "
+                "build capacities and replicate successful urban solutions, including through "
+                "the Urban SDG Knowledge Platform.",
+            ),
+        ],
+    },
+    {
+        # Seed 003 (HSP/HA.1/RES.5): three sessions of the international forum on urban-rural
+        # linkages with Songyang County, China; the last with 180 participants from 18
+        # international organisations and 17 countries. Sessions' dates are chosen.
+        "title": "International Forum on Urban-Rural Linkages, third session",
+        "kind": "forum",
+        "summary": (
+            "Convened by UN-Habitat in collaboration with Songyang County, China, to advance "
+            "knowledge on urban-rural linkages for sustainable urbanization and human "
+            "settlements (HSP/HA.1/RES.5, OP3 and OP4)."
+        ),
+        "start": ("2023-11-16", "09:00"),  # chosen
+        "end": ("2023-11-17", "17:00"),  # chosen
+        "time_zone": "Asia/Shanghai",
+        "venue": None,
+        "city": "Songyang",
+        "country": "CN",
+        "online_url": None,
+        "series": URL_SERIES,
+        "attendance": {
+            "people": 180,
+            "countries": 17,
+            "organizations": 18,
+            "note": "180 participants from 18 international organisations and 17 countries",
+        },
+        "participants": [
+            (UN_HABITAT, "organizer"),
+            ("Songyang County", "co_host"),
+            ("University of Nairobi Center for Urban-Rural Linkages in Africa", "speaker"),
+        ],
+        "outcomes": [
+            (
+                "follow_up_action",
+                "Continue advocacy and knowledge-sharing activities to promote urban-rural "
+                "linkages globally (seed 003, next steps).",
+            ),
+        ],
+    },
+    {
+        "title": "International Forum on Urban-Rural Linkages, second session",
+        "kind": "forum",
+        "summary": (
+            "The second session of the forum convened with Songyang County, China (seed 003)."
+        ),
+        "start": ("2022-11-17", "09:00"),  # chosen
+        "end": ("2022-11-17", "17:00"),  # chosen
+        "time_zone": "Asia/Shanghai",
+        "venue": None,
+        "city": "Songyang",
+        "country": "CN",
+        "online_url": None,
+        "series": URL_SERIES,
+        "attendance": {},
+        "participants": [(UN_HABITAT, "organizer"), ("Songyang County", "co_host")],
+        "outcomes": [],
+    },
+    {
+        "title": "International Forum on Urban-Rural Linkages, first session",
+        "kind": "forum",
+        "summary": (
+            "The first session of the forum convened with Songyang County, China (seed 003)."
+        ),
+        "start": ("2021-11-18", "09:00"),  # chosen
+        "end": ("2021-11-18", "17:00"),  # chosen
+        "time_zone": "Asia/Shanghai",
+        "venue": None,
+        "city": "Songyang",
+        "country": "CN",
+        "online_url": None,
+        "series": URL_SERIES,
+        "attendance": {},
+        "participants": [(UN_HABITAT, "organizer"), ("Songyang County", "co_host")],
+        "outcomes": [],
     },
 ]

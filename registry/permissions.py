@@ -138,6 +138,9 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "stakeholder.merge": _is_admin,
     "contact.view": _staff_or_member,  # personal data: never public, never exported
     "contact.edit": _act_on_entry,
+    # Engagements: staff record and edit them and publish directly; everyone reads them.
+    "engagement.create": _is_staff,
+    "engagement.edit": _is_staff,
     # Initiatives and the partnerships in them: staff make them, and they are public at once
     # (audited); a member asks to join on behalf of its organization, and staff decide.
     "initiative.create": _is_staff,

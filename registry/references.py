@@ -20,6 +20,7 @@ from registry.extensions import db
 from registry.models import (
     ClaimStatus,
     Contact,
+    EngagementParticipant,
     Initiative,
     Membership,
     MembershipClaim,
@@ -107,6 +108,10 @@ REFERENCES: list[Reference] = [
             Partnership.status.in_([PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE]),
         ),
     ),
+    # Moved as they are: if both entries had the same role at the same engagement, the
+    # unique (engagement, stakeholder, role) refuses the merge (409, nothing written) until
+    # an officer removes one of the two from that engagement.
+    Reference(_l("Engagements taken part in"), EngagementParticipant.stakeholder_id),
 ]
 
 # Foreign keys to stakeholder.id that a merge leaves alone, and why.

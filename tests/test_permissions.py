@@ -14,9 +14,15 @@ from werkzeug.routing import Rule
 from registry.extensions import db
 from registry.models import (
     Contact,
+    Engagement,
+    EngagementKind,
+    EngagementOutcome,
+    EngagementParticipant,
     Initiative,
     InitiativeKind,
     Membership,
+    OutcomeKind,
+    ParticipantRole,
     Partnership,
     PartnershipRole,
     Role,
@@ -107,6 +113,24 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("admin.update_active", "POST"): ADMIN,
     ("admin.add_membership", "POST"): ADMIN,
     ("admin.remove_membership", "POST"): ADMIN,
+    # Engagements: everyone reads them; staff record them and publish directly.
+    ("engagements.index", "GET"): EVERYONE,
+    ("engagements.detail", "GET"): EVERYONE,
+    ("engagements.ics", "GET"): EVERYONE,
+    ("engagements.feed", "GET"): EVERYONE,
+    ("engagements.create", "GET"): STAFF,
+    ("engagements.create", "POST"): STAFF,
+    ("engagements.update", "GET"): STAFF,
+    ("engagements.update", "POST"): STAFF,
+    ("engagements.participants", "GET"): STAFF,
+    ("engagements.participants", "POST"): STAFF,
+    ("engagements.participant_suggest", "GET"): STAFF,
+    ("engagements.participant_remove", "POST"): STAFF,
+    ("engagements.outcomes", "GET"): STAFF,
+    ("engagements.outcomes", "POST"): STAFF,
+    ("engagements.outcome_update", "GET"): STAFF,
+    ("engagements.outcome_update", "POST"): STAFF,
+    ("engagements.outcome_remove", "POST"): STAFF,
 }
 
 
@@ -175,7 +199,28 @@ def url_values(app, make_user, make_stakeholder):
         db.session.add_all([initiative, partnership])
         db.session.commit()
         initiative_id, partnership_id = initiative.id, partnership.id
+        engagement = Engagement(
+            title="Some Roundtable",
+            kind=EngagementKind.ROUNDTABLE,
+            start_utc=datetime(2026, 1, 1, 9, tzinfo=UTC),
+            end_utc=datetime(2026, 1, 1, 11, tzinfo=UTC),
+            time_zone="UTC",
+            year=2026,
+            city="Nakuru",
+            participants=[
+                EngagementParticipant(stakeholder_id=stakeholder.id, role=ParticipantRole.ORGANIZER)
+            ],
+            outcomes=[EngagementOutcome(kind=OutcomeKind.DECISION, text="Meet again")],
+        )
+        db.session.add(engagement)
+        db.session.commit()
+        engagement_ids = {
+            "engagement_id": engagement.id,
+            "participant_id": engagement.participants[0].id,
+            "outcome_id": engagement.outcomes[0].id,
+        }
     return {
+        **engagement_ids,
         "user_id": target.id,
         "membership_id": membership_id,
         "stakeholder_id": stakeholder.id,
@@ -244,6 +289,10 @@ FIELD_NAMES = [
     "entry_type", "entry_id", "date_from", "date_to", "membership_id", "current",
     "title", "kind", "summary", "lead_q", "lead_stakeholder_id", "countries", "cities",
     "starts_on", "ends_on", "stakeholder_q", "basis", "note", "field", "partner", "cancel",
+    "view", "kind", "year", "organizer", "title", "summary", "start_date", "start_time",
+    "end_date", "end_time", "time_zone", "venue", "online_url", "series", "attendance_people",
+    "attendance_countries", "attendance_organizations", "attendance_note", "cancelled",
+    "stakeholder_name", "text", "cursor",
 ]  # fmt: skip
 
 

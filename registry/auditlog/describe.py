@@ -21,6 +21,8 @@ from sqlalchemy import select
 from registry import entries
 from registry.extensions import db
 from registry.models import ROLE_LABELS, AuditEvent, ClaimStatus
+from registry.models.engagements import OUTCOME_LABELS as OUTCOME_KINDS
+from registry.models.engagements import ROLE_LABELS as ENGAGEMENT_ROLES
 from registry.references import REFERENCES
 from registry.workflow import STATUS_LABELS
 
@@ -45,6 +47,12 @@ ACTIONS: dict[str, Any] = {
     "contact.created": _l("Contact added"),
     "contact.updated": _l("Contact changed"),
     "contact.deleted": _l("Contact removed"),
+    # Engagements: their participants and outcomes, recorded on the engagement.
+    "engagement.participant_added": _l("Participant added"),
+    "engagement.participant_removed": _l("Participant removed"),
+    "engagement.outcome_added": _l("Outcome added"),
+    "engagement.outcome_updated": _l("Outcome changed"),
+    "engagement.outcome_removed": _l("Outcome removed"),
 }
 
 # Actions any reviewed kind of entry records as "<kind>.<verb>" (the workflow's moves, edits,
@@ -235,6 +243,11 @@ FIELDS: dict[str, Field] = {
     "merge_id": Field(_l("Merge number"), hidden=True),
     "moved": Field(_l("Moved here"), _moved),
     "moved_back": Field(_l("Moved back"), _moved),
+    # An engagement's participants and outcomes.
+    "participant_role": Field(_l("Role at the engagement"), _labelled(ENGAGEMENT_ROLES)),
+    "outcome_id": Field(_l("Outcome number"), hidden=True),
+    "outcome_kind": Field(_l("Kind of outcome"), _labelled(OUTCOME_KINDS)),
+    "text": Field(_l("Text")),
 }
 
 

@@ -10,6 +10,15 @@ from registry.models.accounts import (
 )
 from registry.models.audit import AuditEvent
 from registry.models.counts import FacetCount
+from registry.models.engagements import (
+    Engagement,
+    EngagementKind,
+    EngagementOutcome,
+    EngagementParticipant,
+    EngagementSeries,
+    OutcomeKind,
+    ParticipantRole,
+)
 from registry.models.frameworks import Framework, FrameworkItem, FrameworkItemText
 from registry.models.initiatives import (
     INITIATIVE_KIND_LABELS,
@@ -52,6 +61,11 @@ __all__ = [
     "Constituency",
     "Contact",
     "Decided",
+    "Engagement",
+    "EngagementKind",
+    "EngagementOutcome",
+    "EngagementParticipant",
+    "EngagementSeries",
     "FacetCount",
     "Framework",
     "FrameworkItem",
@@ -65,6 +79,8 @@ __all__ = [
     "Membership",
     "MembershipClaim",
     "Merge",
+    "OutcomeKind",
+    "ParticipantRole",
     "Partnership",
     "PartnershipBasis",
     "PartnershipRole",

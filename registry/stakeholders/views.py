@@ -178,6 +178,29 @@ def detail(stakeholder_id: int):
         status_labels=STATUS_LABELS,
         partnerships=initiative_queries.of_stakeholder(stakeholder.id),
         role_labels=PARTNERSHIP_ROLE_LABELS,
+        **_engagements_block(stakeholder),
     )
     response.last_modified = stakeholder.updated_at
     return response
+
+
+def _engagements_block(stakeholder: Stakeholder) -> dict:
+    """The engagements the stakeholder took part in (with its roles), and its schema.org
+    ``Organization`` for search engines: public entries only."""
+    from registry.engagements import linked_data, times
+    from registry.engagements import queries as engagements
+    from registry.models.engagements import ROLE_LABELS
+
+    if stakeholder.status != Status.APPROVED:
+        return {"engagements": [], "organization_ld": None}
+    url = current_app.config["PUBLIC_URL"] + url_for(
+        "stakeholders.detail", stakeholder_id=stakeholder.id
+    )
+    return {
+        "engagements": engagements.for_stakeholder(stakeholder.id),
+        "organization_ld": linked_data.organization(
+            stakeholder, url, _web_link(stakeholder.website)
+        ),
+        "engagement_roles": ROLE_LABELS,
+        "engagement_when": times.when,
+    }

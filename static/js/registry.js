@@ -109,3 +109,58 @@ document.addEventListener("htmx:afterSettle", () => {
   }
   next.focus();
 });
+
+// Engagements: an event's time is written in its own zone by the server; here it is also
+// given in the reader's zone. A <time data-reader-span> (a secondary line) gets its text
+// rewritten, a <time data-reader-title> (a list row) its hover title. Without script they
+// say the same in UTC.
+function readerSpan(start, end) {
+  const lang = document.documentElement.lang || undefined;
+  const day = new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", year: "numeric" });
+  const clock = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const zoneOf = (moment) => {
+    const part = new Intl.DateTimeFormat(lang, { timeZoneName: "short" })
+      .formatToParts(moment)
+      .find((p) => p.type === "timeZoneName");
+    return part ? part.value : "";
+  };
+  const startZone = zoneOf(start);
+  const endZone = zoneOf(end);
+  if (day.format(start) === day.format(end)) {
+    return startZone === endZone
+      ? `${day.format(start)}, ${clock.format(start)}\u2013${clock.format(end)} ${endZone}`
+      : `${day.format(start)}, ${clock.format(start)} ${startZone} \u2013 ${clock.format(end)} ${endZone}`;
+  }
+  return startZone === endZone
+    ? `${day.format(start)}, ${clock.format(start)} \u2013 ${day.format(end)}, ${clock.format(end)} ${endZone}`
+    : `${day.format(start)}, ${clock.format(start)} ${startZone} \u2013 ${day.format(end)}, ${clock.format(end)} ${endZone}`;
+}
+
+function showReaderTimes(root) {
+  let zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (_error) {
+    return;
+  }
+  root.querySelectorAll("time[data-reader-span], time[data-reader-title]").forEach((element) => {
+    if (element.dataset.readerDone) return;
+    element.dataset.readerDone = "1";
+    const start = new Date(element.getAttribute("datetime"));
+    const end = new Date(element.dataset.end);
+    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return;
+    const text = readerSpan(start, end);
+    if (element.hasAttribute("data-reader-span")) {
+      const utc = element.getAttribute("title");
+      element.textContent = text;
+      element.setAttribute("title", zone ? `${zone}. ${utc}` : utc);
+      const label = element.parentElement.querySelector("[data-reader-label]");
+      if (label && label.dataset.localLabel) label.textContent = label.dataset.localLabel;
+    } else {
+      element.setAttribute("title", zone ? `${text} (${zone})` : text);
+    }
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => showReaderTimes(document));
+document.addEventListener("htmx:afterSettle", () => showReaderTimes(document));
