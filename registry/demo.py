@@ -18,6 +18,7 @@ from registry.models import (
     Constituency,
     Engagement,
     EngagementKind,
+    Initiative,
     Membership,
     OutcomeKind,
     ParticipantRole,
@@ -60,6 +61,7 @@ def seed_demo() -> str:
     db.session.flush()
     officer = db.session.scalar(select(User).where(User.email == DEMO_OFFICER))
     initiatives = seed_initiatives(stakeholders, officer)
+    _link_engagements(officer)
     db.session.flush()
     return (
         f"Demo registry: {len(stakeholders)} stakeholders ({added} added), "
@@ -130,6 +132,47 @@ def _accounts(community_org: Stakeholder) -> int:
         ):
             db.session.add(Membership(user=user, stakeholder=community_org))
     return added
+
+
+# Engagement -> the initiatives it served (seed 000: the second conference was "the first
+# official event of the National Urban Policy Programme").
+ENGAGEMENT_INITIATIVES = {
+    "National Urban Policy: Towards Smarter and Greener Cities": [
+        "National Urban Policy Programme"
+    ],
+    "National Urban Policies: Implementing the SDGs and the New Urban Agenda": [
+        "National Urban Policy Programme"
+    ],
+    "International Forum on Urban-Rural Linkages, first session": ["Urban-Rural Linkages"],
+    "International Forum on Urban-Rural Linkages, second session": ["Urban-Rural Linkages"],
+    "International Forum on Urban-Rural Linkages, third session": ["Urban-Rural Linkages"],
+}
+
+
+def _link_engagements(officer: User) -> None:
+    """List the initiatives each demo engagement served (a link already there stays)."""
+    db.session.flush()
+    engagements = {
+        e.title: e
+        for e in db.session.scalars(
+            select(Engagement).where(
+                Engagement.title.in_(ENGAGEMENT_INITIATIVES), Engagement.is_demo
+            )
+        )
+    }
+    wanted = {title for titles in ENGAGEMENT_INITIATIVES.values() for title in titles}
+    initiatives = {
+        i.title: i
+        for i in db.session.scalars(
+            select(Initiative).where(Initiative.title.in_(wanted), Initiative.is_demo)
+        )
+    }
+    for title, served in ENGAGEMENT_INITIATIVES.items():
+        for initiative_title in served:
+            if title in engagements and initiative_title in initiatives:
+                engagement_services.link_initiative(
+                    engagements[title], initiatives[initiative_title], officer
+                )
 
 
 def _engagements(stakeholders: dict[str, Stakeholder]) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
@@ -74,3 +74,21 @@ def numbered_pages(page, total) -> int | None:
         return None
     pages = max(1, -(-total.n // page.per_page))
     return pages if pages <= lists.MAX_JUMP else None
+
+
+def sort_links(endpoint: str, filters, first_directions: dict[str, str]) -> dict[str, dict]:
+    """Per sortable column of a public list: the link that sorts by it (or flips the order
+    when it is the current sort) and the column's ``aria-sort``. ``filters`` is the list's
+    Filters (``sort``, ``dir`` and ``args(**changes)``)."""
+    links = {}
+    for column, first_direction in first_directions.items():
+        if filters.sort == column:
+            direction = "desc" if filters.dir == "asc" else "asc"
+            aria_sort = "ascending" if filters.dir == "asc" else "descending"
+        else:
+            direction, aria_sort = first_direction, None
+        links[column] = {
+            "url": url_for(endpoint, **filters.args(sort=column, dir=direction)),
+            "aria_sort": aria_sort,
+        }
+    return links

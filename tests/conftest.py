@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from datetime import date, time
 from itertools import count
 from typing import Any, NamedTuple
 
@@ -19,8 +20,24 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
 from registry import create_app
+from registry.engagements import services as engagement_services
+from registry.engagements import times
 from registry.extensions import db
-from registry.models import AuditEvent, Membership, Role, Sector, Stakeholder, Status, User
+from registry.models import (
+    AuditEvent,
+    EngagementKind,
+    Initiative,
+    InitiativeKind,
+    Membership,
+    ParticipantRole,
+    Partnership,
+    PartnershipRole,
+    Role,
+    Sector,
+    Stakeholder,
+    Status,
+    User,
+)
 from registry.models._base import utcnow
 from registry.passwords import hash_password
 from registry.taxonomy import sync_taxonomy
@@ -296,6 +313,89 @@ def approved(make_stakeholder, make_membership, member_user: User) -> Stakeholde
     )
     make_membership(member_user, stakeholder)
     return stakeholder
+
+
+# --- initiatives and engagements, as staff record them ------------------------------------------
+
+
+@pytest.fixture
+def make_initiative(app):
+    def make(title: str = "National Urban Policy Programme", **fields) -> Initiative:
+        with app.app_context():
+            initiative = Initiative(
+                title=title,
+                kind=fields.pop("kind", InitiativeKind.PROGRAMME),
+                starts_on=fields.pop("starts_on", date(2015, 1, 1)),
+                **fields,
+            )
+            db.session.add(initiative)
+            db.session.commit()
+            db.session.refresh(initiative)
+            db.session.expunge(initiative)
+            return initiative
+
+    return make
+
+
+@pytest.fixture
+def make_partnership(app):
+    def make(initiative, stakeholder, **fields) -> int:
+        with app.app_context():
+            partnership = Partnership(
+                initiative_id=initiative.id,
+                stakeholder_id=stakeholder.id,
+                role=fields.pop("role", PartnershipRole.IMPLEMENTING),
+                **fields,
+            )
+            db.session.add(partnership)
+            db.session.commit()
+            return partnership.id
+
+    return make
+
+
+@pytest.fixture
+def make_engagement(app):
+    """Record an engagement through the service (committed); returns its id."""
+
+    def make(
+        title: str = "A workshop",
+        *,
+        day: date = date(2020, 10, 31),
+        start: time = time(12, 45),
+        end: time = time(14, 45),
+        zone: str = "Africa/Nairobi",
+        end_day: date | None = None,
+        participants: list[tuple[int, ParticipantRole]] = (),
+        **fields,
+    ) -> int:
+        data = {
+            "title": title,
+            "kind": fields.pop("kind", EngagementKind.ROUNDTABLE),
+            "summary": "",
+            "start_utc": times.to_utc(day, start, zone),
+            "end_utc": times.to_utc(end_day or day, end, zone),
+            "time_zone": zone,
+            "venue": None,
+            "city": fields.pop("city", "Nakuru"),
+            "country": fields.pop("country", "KE"),
+            "online_url": None,
+            "series": None,
+            "attendance_people": None,
+            "attendance_countries": None,
+            "attendance_organizations": None,
+            "attendance_note": None,
+            "cancelled": False,
+            **fields,
+        }
+        with app.app_context():
+            engagement = engagement_services.create_engagement(data, None)
+            for stakeholder_id, role in participants:
+                engagement_services.add_participant(engagement, stakeholder_id, role, None)
+            db.session.commit()
+            return engagement.id
+
+    return make
 
 
 # --- reading the database back ----------------------------------------------------------------

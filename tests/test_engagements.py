@@ -14,7 +14,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from registry import counts
-from registry.engagements import queries, services, times
+from registry.engagements import queries, times
 from registry.extensions import db
 from registry.models import (
     Engagement,
@@ -49,50 +49,6 @@ def logged_in_officer(login, officer):
 @pytest.fixture
 def un_habitat(make_stakeholder):
     return make_stakeholder(name="United Nations Human Settlements Programme", acronym="UN-Habitat")
-
-
-@pytest.fixture
-def make_engagement(app):
-    """Record an engagement through the service (committed); returns its id."""
-
-    def make(
-        title: str = "A workshop",
-        *,
-        day: date = date(2020, 10, 31),
-        start: time = time(12, 45),
-        end: time = time(14, 45),
-        zone: str = "Africa/Nairobi",
-        end_day: date | None = None,
-        participants: list[tuple[int, ParticipantRole]] = (),
-        **fields,
-    ) -> int:
-        data = {
-            "title": title,
-            "kind": fields.pop("kind", EngagementKind.ROUNDTABLE),
-            "summary": "",
-            "start_utc": times.to_utc(day, start, zone),
-            "end_utc": times.to_utc(end_day or day, end, zone),
-            "time_zone": zone,
-            "venue": None,
-            "city": fields.pop("city", "Nakuru"),
-            "country": fields.pop("country", "KE"),
-            "online_url": None,
-            "series": None,
-            "attendance_people": None,
-            "attendance_countries": None,
-            "attendance_organizations": None,
-            "attendance_note": None,
-            "cancelled": False,
-            **fields,
-        }
-        with app.app_context():
-            engagement = services.create_engagement(data, None)
-            for stakeholder_id, role in participants:
-                services.add_participant(engagement, stakeholder_id, role, None)
-            db.session.commit()
-            return engagement.id
-
-    return make
 
 
 @pytest.fixture

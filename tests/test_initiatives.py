@@ -37,42 +37,6 @@ def officer_client(client, officer):
     return client
 
 
-@pytest.fixture
-def make_initiative(app):
-    def make(title: str = "National Urban Policy Programme", **fields) -> Initiative:
-        with app.app_context():
-            initiative = Initiative(
-                title=title,
-                kind=fields.pop("kind", InitiativeKind.PROGRAMME),
-                starts_on=fields.pop("starts_on", date(2015, 1, 1)),
-                **fields,
-            )
-            db.session.add(initiative)
-            db.session.commit()
-            db.session.refresh(initiative)
-            db.session.expunge(initiative)
-            return initiative
-
-    return make
-
-
-@pytest.fixture
-def make_partnership(app):
-    def make(initiative, stakeholder, **fields) -> int:
-        with app.app_context():
-            partnership = Partnership(
-                initiative_id=initiative.id,
-                stakeholder_id=stakeholder.id,
-                role=fields.pop("role", PartnershipRole.IMPLEMENTING),
-                **fields,
-            )
-            db.session.add(partnership)
-            db.session.commit()
-            return partnership.id
-
-    return make
-
-
 def partnerships(app, initiative_id: int) -> list[tuple[str, str, str]]:
     with app.app_context():
         rows = db.session.scalars(

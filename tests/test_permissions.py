@@ -96,6 +96,9 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     # Any member may ask on behalf of an organization it acts for (checked once chosen).
     ("initiatives.join", "POST"): LOGGED_IN,
     # Officers decide requests to join; the table's slug is membership claims: admins only.
+    ("engagements.initiatives", "GET"): STAFF,
+    ("engagements.initiatives", "POST"): STAFF,
+    ("engagements.initiative_remove", "POST"): STAFF,
     ("review.index", "GET"): STAFF,
     ("review.decide", "POST"): ADMIN,
     ("review.revision", "GET"): ADMIN,
@@ -292,7 +295,7 @@ FIELD_NAMES = [
     "view", "kind", "year", "organizer", "title", "summary", "start_date", "start_time",
     "end_date", "end_time", "time_zone", "venue", "online_url", "series", "attendance_people",
     "attendance_countries", "attendance_organizations", "attendance_note", "cancelled",
-    "stakeholder_name", "text", "cursor",
+    "stakeholder_name", "text", "cursor", "initiative_q", "initiative_id",
 ]  # fmt: skip
 
 

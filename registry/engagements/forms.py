@@ -404,3 +404,22 @@ class OutcomeForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A POST button (remove a participant or an outcome): its CSRF token, nothing more."""
+
+
+def _initiative_id(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+    return value
+
+
+class InitiativeLinkForm(FlaskForm):
+    """An initiative the engagement served, found by typing part of its title."""
+
+    initiative_q = StringField(
+        _l("Initiative"),
+        description=_l("Type part of its title, then choose it from the initiatives found."),
+        filters=[one_line],
+        validators=[Length(max=200, message=_l("Type at most 200 characters"))],
+    )
+    initiative_id = HiddenField(filters=[_initiative_id])

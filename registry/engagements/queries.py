@@ -194,6 +194,7 @@ def get_engagement(engagement_id: int) -> Engagement | None:
             joinedload(Engagement.series),
             selectinload(Engagement.participants).joinedload(EngagementParticipant.stakeholder),
             selectinload(Engagement.outcomes),
+            selectinload(Engagement.initiatives),
         )
         .where(Engagement.id == engagement_id)
     )

@@ -24,6 +24,7 @@ from registry.models import (
     EngagementOutcome,
     EngagementParticipant,
     EngagementSeries,
+    Initiative,
     OutcomeKind,
     ParticipantRole,
     Stakeholder,
@@ -250,3 +251,34 @@ def remove_outcome(outcome: EngagementOutcome, actor: User) -> None:
     engagement.outcomes.remove(outcome)
     _touch(engagement)
     db.session.flush()
+
+
+# --- the initiatives an engagement served ---------------------------------------------------------
+
+
+def link_initiative(engagement: Engagement, initiative: Initiative, actor: User) -> bool:
+    """List ``initiative`` as served by the engagement (on both pages). False if it was."""
+    if any(linked.id == initiative.id for linked in engagement.initiatives):
+        return False
+    engagement.initiatives.append(initiative)
+    _touch(engagement)
+    initiative.updated_at = utcnow()  # its page lists the engagement too
+    audit.record(
+        "engagement.initiative_linked",
+        engagement,
+        after={"initiative_id": initiative.id, "title": initiative.title},
+        actor=actor,
+    )
+    return True
+
+
+def unlink_initiative(engagement: Engagement, initiative: Initiative, actor: User) -> None:
+    engagement.initiatives = [i for i in engagement.initiatives if i.id != initiative.id]
+    _touch(engagement)
+    initiative.updated_at = utcnow()
+    audit.record(
+        "engagement.initiative_unlinked",
+        engagement,
+        before={"initiative_id": initiative.id, "title": initiative.title},
+        actor=actor,
+    )

@@ -14,7 +14,6 @@ from flask import abort, current_app, flash, make_response, redirect, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
-from sqlalchemy import func, or_, select
 
 from registry import countries, lists
 from registry.commit import Refused, committing
@@ -29,8 +28,6 @@ from registry.models import (
     EngagementParticipant,
     OutcomeKind,
     ParticipantRole,
-    Stakeholder,
-    Status,
 )
 from registry.models._base import utcnow
 from registry.models.engagements import (
@@ -42,11 +39,8 @@ from registry.models.engagements import (
 )
 from registry.pagination import numbered_pages, requested_page
 from registry.permissions import requires
-from registry.stakeholders import queries as stakeholder_queries
-from registry.stakeholders.similar import similar
+from registry.stakeholders import pick
 from registry.text import split_url
-
-SUGGESTIONS = 8  # stakeholders offered for a typed name
 
 
 def _me():
@@ -290,36 +284,6 @@ def update(engagement_id: int):
 # --- participants -------------------------------------------------------------------------------
 
 
-def suggestions(name: str | None) -> list[Stakeholder]:
-    """Approved stakeholders whose name or acronym contains ``name`` (the stakeholder list's
-    own name filter, so the same index serves it), then ones with a similar name."""
-    name = (name or "").strip()[:200]
-    if len(name) < 2:
-        return []
-    filters = stakeholder_queries.Filters(q=name)
-    found = list(lists.page(filters.request(), per_page=SUGGESTIONS).items)
-    if len(found) < SUGGESTIONS:
-        seen = {s.id for s in found}
-        found += [s for s in similar(name, limit=SUGGESTIONS) if s.id not in seen]
-    return found[:SUGGESTIONS]
-
-
-def _exact(name: str) -> Stakeholder | None:
-    """The one approved stakeholder called ``name`` (or with that acronym), if only one is."""
-    folded = name.casefold()
-    stmt = (
-        select(Stakeholder)
-        .where(
-            Stakeholder.status == Status.APPROVED,
-            Stakeholder.merged_into_id.is_(None),
-            or_(func.lower(Stakeholder.name) == folded, func.lower(Stakeholder.acronym) == folded),
-        )
-        .limit(2)
-    )
-    found = list(db.session.scalars(stmt))
-    return found[0] if len(found) == 1 else None
-
-
 def _render_participants(
     engagement: Engagement, form: ParticipantForm, status: int = 200, **context: Any
 ):
@@ -359,9 +323,9 @@ def participants(engagement_id: int):
         return _render_participants(engagement, form, status=422)
     stakeholder_id = form.chosen_id()
     if stakeholder_id is None:
-        exact = _exact(form.stakeholder_name.data)
+        exact = pick.exact(form.stakeholder_name.data)
         if exact is None:
-            matches = suggestions(form.stakeholder_name.data)
+            matches = pick.matches(form.stakeholder_name.data)
             form.stakeholder_name.errors.append(
                 _("Choose one of the approved stakeholders below")
                 if matches
@@ -403,7 +367,7 @@ def participant_suggest(engagement_id: int):
         "engagements/participants.html",
         "suggestions",
         engagement=engagement,
-        matches=suggestions(request.args.get("stakeholder_name")),
+        matches=pick.matches(request.args.get("stakeholder_name")),
         live=True,
     )
     response = make_response(body)

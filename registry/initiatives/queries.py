@@ -15,6 +15,7 @@ from registry import countries, counts, lists
 from registry.extensions import db
 from registry.lists import DESC, Facet, Listing, Sort
 from registry.models import (
+    Engagement,
     Initiative,
     InitiativeCountry,
     InitiativeKind,
@@ -25,6 +26,7 @@ from registry.models import (
     Stakeholder,
     Status,
 )
+from registry.models.engagements import engagement_initiative
 from registry.taxonomy import SECTOR_CODES
 from registry.text import clean, escape_like
 
@@ -262,5 +264,20 @@ def of_stakeholder(stakeholder_id: int, *, limit: int = 200) -> list[Partnership
         )
         .order_by(Partnership.status, Initiative.title, Partnership.id)
         .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+ENGAGEMENT_LIMIT = 50  # the latest engagements an initiative's page lists
+
+
+def engagements(initiative_id: int) -> list[Engagement]:
+    """The engagements that served the initiative, latest first: one statement."""
+    stmt = (
+        select(Engagement)
+        .join(engagement_initiative, engagement_initiative.c.engagement_id == Engagement.id)
+        .where(engagement_initiative.c.initiative_id == initiative_id)
+        .order_by(Engagement.start_utc.desc(), Engagement.id.desc())
+        .limit(ENGAGEMENT_LIMIT)
     )
     return list(db.session.scalars(stmt))

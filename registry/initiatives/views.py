@@ -8,11 +8,10 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
 
 from registry import countries, lists
 from registry.commit import Refused, Stale, committing
-from registry.database import within_time
+from registry.engagements import times
 from registry.extensions import db
 from registry.htmx import render
 from registry.http_cache import cacheable
@@ -29,14 +28,10 @@ from registry.models import (
     Stakeholder,
     Status,
 )
-from registry.pagination import numbered_pages, requested_page
+from registry.pagination import numbered_pages, requested_page, sort_links
 from registry.permissions import can, requires
-from registry.stakeholders.similar import similar
+from registry.stakeholders import pick as stakeholder_pick
 from registry.taxonomy import labels
-from registry.text import clean, escape_like
-
-PICK_LIMIT = 8  # organizations offered for a typed name
-MAX_TYPED = 200  # characters of a typed name that are searched
 
 
 def me():
@@ -44,33 +39,6 @@ def me():
 
 
 # --- choosing an organization by name -----------------------------------------------------------
-
-
-def matches(text: str) -> list[Stakeholder]:
-    """Approved organizations for a typed name: the names or acronyms containing it, as the
-    stakeholder list's search finds them, then names like it (a typo forgiven)."""
-    text = " ".join(clean(text, MAX_TYPED).split())  # a pasted novel searches its start
-    if len(text) < 2:
-        return []
-    pattern = f"%{escape_like(text)}%"
-    stmt = (
-        select(Stakeholder)
-        .where(
-            Stakeholder.status == Status.APPROVED,
-            Stakeholder.merged_into_id.is_(None),
-            or_(
-                Stakeholder.name.ilike(pattern, escape="\\"),
-                Stakeholder.acronym.ilike(pattern, escape="\\"),
-            ),
-        )
-        .order_by(func.length(Stakeholder.name), Stakeholder.name, Stakeholder.id)
-        .limit(PICK_LIMIT)
-    )
-    found = within_time(stmt)
-    if len(found) < PICK_LIMIT:
-        seen = {s.id for s in found}
-        found += [s for s in similar(text, limit=PICK_LIMIT) if s.id not in seen]
-    return found[:PICK_LIMIT]
 
 
 def pick(query_field, chosen_field) -> tuple[Stakeholder | None, list[Stakeholder]]:
@@ -81,12 +49,8 @@ def pick(query_field, chosen_field) -> tuple[Stakeholder | None, list[Stakeholde
         stakeholder = db.session.get(Stakeholder, chosen)
         if stakeholder is not None and stakeholder.status == Status.APPROVED:
             return stakeholder, []
-    found = matches(query_field.data or "")
-    typed = (query_field.data or "").strip().lower()
-    exact = [s for s in found if typed in {s.name.lower(), (s.acronym or "").lower()}]
-    if len(exact) == 1:
-        return exact[0], found
-    return None, found
+    found = stakeholder_pick.matches(query_field.data)
+    return stakeholder_pick.exact(query_field.data), found
 
 
 @bp.route("/pick")
@@ -101,29 +65,14 @@ def pick_options():
         "initiatives/_pick.html",
         block="pick",
         name=field,
-        found=matches(text),
-        typed=clean(text, MAX_TYPED),
+        found=stakeholder_pick.matches(text),
+        typed=stakeholder_pick.typed(text),
         chosen=None,
         live=True,
     )
 
 
 # --- the public list ----------------------------------------------------------------------------
-
-
-def _sort_links(filters: queries.Filters) -> dict[str, dict]:
-    links = {}
-    for column, first_direction in queries.SORT_DEFAULT_DIR.items():
-        if filters.sort == column:
-            direction = "desc" if filters.dir == "asc" else "asc"
-            aria_sort = "ascending" if filters.dir == "asc" else "descending"
-        else:
-            direction, aria_sort = first_direction, None
-        links[column] = {
-            "url": url_for("initiatives.index", **filters.args(sort=column, dir=direction)),
-            "aria_sort": aria_sort,
-        }
-    return links
 
 
 @bp.route("/")
@@ -149,7 +98,7 @@ def index():
         numbered=numbered_pages(page, facets.total),
         facets=facets,
         partner_name=queries.partner_name(filters.partner),
-        sort_links=_sort_links(filters),
+        sort_links=sort_links("initiatives.index", filters, queries.SORT_DEFAULT_DIR),
         country_name=countries.name,
         countries_menu=countries.by_name(),
         sectors=labels().sector,
@@ -202,6 +151,8 @@ def detail_context(initiative: Initiative, **extra: Any) -> dict[str, Any]:
         "role_labels": PARTNERSHIP_ROLE_LABELS,
         "basis_labels": PARTNERSHIP_BASIS_LABELS,
         "partnership_status_labels": PARTNERSHIP_STATUS_LABELS,
+        "engagements": queries.engagements(initiative.id),
+        "engagement_when": times.when,
         "editing": None,
         "focus": None,
         "message": None,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
+    Column,
     DateTime,
     Enum,
     ForeignKey,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -33,6 +35,7 @@ from registry.models._base import created_at_column, utcnow
 
 if TYPE_CHECKING:
     from registry.models.accounts import User
+    from registry.models.initiatives import Initiative
     from registry.models.stakeholders import Stakeholder
 
 
@@ -125,6 +128,17 @@ class EngagementSeries(db.Model):
         return f"<EngagementSeries {self.id} {self.title!r}>"
 
 
+# The initiatives an engagement served (a conference of a programme, a session of a forum):
+# listed on both pages. The primary key serves an engagement's; the index an initiative's.
+engagement_initiative = Table(
+    "engagement_initiative",
+    db.metadata,
+    Column("engagement_id", ForeignKey("engagement.id", ondelete="CASCADE"), primary_key=True),
+    Column("initiative_id", ForeignKey("initiative.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_engagement_initiative_initiative", "initiative_id", "engagement_id"),
+)
+
+
 class Engagement(db.Model):
     __table_args__ = (
         # The list's sort (start, id) for keyset pages, alone and under each filter.
@@ -177,6 +191,9 @@ class Engagement(db.Model):
         back_populates="engagement",
         cascade="all, delete-orphan",
         order_by="EngagementParticipant.id",
+    )
+    initiatives: Mapped[list[Initiative]] = relationship(
+        secondary=engagement_initiative, order_by="Initiative.title"
     )
     outcomes: Mapped[list[EngagementOutcome]] = relationship(
         back_populates="engagement",

@@ -10,7 +10,7 @@ from registry.htmx import render, wants_fragment
 from registry.http_cache import cacheable
 from registry.initiatives import queries as initiative_queries
 from registry.models import PARTNERSHIP_ROLE_LABELS, SCALE_LABELS, Stakeholder, Status
-from registry.pagination import numbered_pages, requested_page
+from registry.pagination import numbered_pages, requested_page, sort_links
 from registry.permissions import can, requires
 from registry.review import queue
 from registry.stakeholders import bp, queries, services
@@ -27,22 +27,6 @@ def _web_link(url: str | None) -> str | None:
     url = (url or "").strip()
     parts = split_url(url)
     return url if parts is not None and parts.scheme.lower() in {"http", "https"} else None
-
-
-def _sort_links(filters: queries.Filters) -> dict[str, dict]:
-    """Per sortable column: the link that sorts by it (or flips it) and its aria-sort."""
-    links = {}
-    for column, first_direction in queries.SORT_DEFAULT_DIR.items():
-        if filters.sort == column:
-            direction = "desc" if filters.dir == "asc" else "asc"
-            aria_sort = "ascending" if filters.dir == "asc" else "descending"
-        else:
-            direction, aria_sort = first_direction, None
-        links[column] = {
-            "url": url_for("stakeholders.index", **filters.args(sort=column, dir=direction)),
-            "aria_sort": aria_sort,
-        }
-    return links
 
 
 # Why a page link could not be followed; the first page is shown instead, with a 400.
@@ -74,7 +58,7 @@ def index():
         filter_count_oob=wants_fragment(),
         # Called by the template only when the whole page (with the form) is rendered.
         country_options=queries.country_options,
-        sort_links=_sort_links(filters),
+        sort_links=sort_links("stakeholders.index", filters, queries.SORT_DEFAULT_DIR),
         country_name=countries.name,
         scale_labels=SCALE_LABELS,
         cap=lists.CAP,

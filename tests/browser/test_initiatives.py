@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from registry.extensions import db
@@ -20,7 +20,7 @@ from registry.models import (
     Partnership,
     Role,
 )
-from tests.browser.conftest import check_a11y, screenshot, ui_login
+from tests.browser.conftest import _new_page, check_a11y, screenshot, ui_login
 from tests.conftest import PASSWORD
 
 PARTNER = "Organisation for Economic Co-operation and Development"
@@ -141,3 +141,41 @@ def test_the_same_without_javascript(app: Flask, page_nojs: Page, registry, live
     mail = [m for m in live_inbox if m["To"] == registry["member"].email]
     assert mail
     assert "declined" in mail[0]["Subject"]
+
+
+@pytest.fixture(params=[375, 1280], ids=lambda width: f"{width}px")
+def screen(request, browser: Browser, live_server: str, server_errors: list[str]):
+    yield from _new_page(
+        browser, live_server, server_errors, viewport={"width": request.param, "height": 800}
+    )
+
+
+def fits(page: Page) -> None:
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
+    check_a11y(page)
+
+
+def test_the_list_the_page_and_the_forms_fit_and_pass_axe(
+    app: Flask, screen: Page, registry, make_partnership, make_stakeholder
+) -> None:
+    width = screen.viewport_size["width"]
+    with app.app_context():
+        initiative = db.session.get(Initiative, registry["id"])
+    make_partnership(initiative, make_stakeholder("UN-Habitat", sector_code="un_system"))
+    screen.goto("/initiatives/")
+    fits(screen)
+    screen.get_by_role("link", name="National Urban Policy Programme").click()
+    expect(screen.get_by_role("heading", level=1)).to_have_text("National Urban Policy Programme")
+    fits(screen)
+    screenshot(screen, f"initiative-public-{width}.png")
+
+    ui_login(screen, "", registry["officer"].email, PASSWORD)
+    for path in (
+        f"/initiatives/{registry['id']}",
+        "/initiatives/new",
+        f"/initiatives/{registry['id']}/edit",
+    ):
+        screen.goto(path)
+        fits(screen)
+    screen.get_by_role("button", name="Save the changes").click()  # an unchanged edit
+    expect(screen.locator("#messages")).to_contain_text("saved")
