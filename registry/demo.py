@@ -146,6 +146,7 @@ ENGAGEMENT_INITIATIVES = {
     "International Forum on Urban-Rural Linkages, first session": ["Urban-Rural Linkages"],
     "International Forum on Urban-Rural Linkages, second session": ["Urban-Rural Linkages"],
     "International Forum on Urban-Rural Linkages, third session": ["Urban-Rural Linkages"],
+    "Roundtable 3 (demo): Following up on the partnerships of Roundtable 2": ["SDG Cities"],
 }
 
 

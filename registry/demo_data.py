@@ -841,6 +841,31 @@ ENGAGEMENTS: list[dict[str, Any]] = [
         ],
     },
     {
+        # Invented for the demo, so the list of upcoming engagements is not empty: the next
+        # roundtable of the series, following up on what Roundtable 2 decided.
+        "title": "Roundtable 3 (demo): Following up on the partnerships of Roundtable 2",
+        "kind": "roundtable",
+        "summary": (
+            "(demo) Community organizations, the county and UN-Habitat review the partnerships "
+            "and commitments recorded since Roundtable 2, and what is still missing."
+        ),
+        "start": ("2027-03-18", "10:00"),
+        "end": ("2027-03-18", "12:30"),
+        "time_zone": "Africa/Nairobi",
+        "venue": None,
+        "city": "Nakuru",
+        "country": "KE",
+        "online_url": "https://example.org/roundtable-3",
+        "series": "Valuing our communities and cities",
+        "attendance": {},
+        "participants": [
+            (UN_HABITAT, "organizer"),
+            ("Nakuru City County Government (demo)", "co_host"),
+            ("Nakuru Informal Settlements Federation (demo)", "speaker"),
+        ],
+        "outcomes": [],
+    },
+    {
         # Seed 000: the first conference, South Korea, 2015, co-hosted by UN-Habitat, KRIHS and
         # KICT; more than 250 policymakers from more than 25 countries.
         "title": "National Urban Policy: Towards Smarter and Greener Cities",

@@ -21,6 +21,7 @@ from tests.conftest import PASSWORD
 SHOTS = Path("/tmp/eng-shots")  # noqa: S108 - pictures for a person to look at
 WIDTHS = [375, 1280]
 NAKURU = "Roundtable 2: Working together to build sustainable cities and communities"
+UPCOMING = "Roundtable 3 (demo): Following up on the partnerships of Roundtable 2"
 
 
 @pytest.fixture(params=WIDTHS, ids=lambda width: f"{width}px")
@@ -59,7 +60,8 @@ def shot(page: Page, name: str) -> None:
 def test_the_list_and_an_engagement_page(screen: Page, demo: dict[str, int]) -> None:
     width = screen.viewport_size["width"]
     screen.goto("/engagements/")
-    expect(screen.get_by_text("No upcoming engagement matches.")).to_be_visible()
+    # The demo's one upcoming engagement, soonest first.
+    expect(screen.get_by_role("link", name=UPCOMING)).to_be_visible()
     fits(screen)
     screen.get_by_role("link", name="Past", exact=True).click()
     expect(screen.get_by_role("heading", name="Past engagements, latest first")).to_be_visible()
