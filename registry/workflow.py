@@ -174,6 +174,12 @@ class Machine:
     def notify(self, subject: Any, action: str, actor: User, comment: str) -> None:
         notifications.transition_made(subject, action, actor, comment, lambda: submitter(subject))
 
+    def permitted(self, user: Any, rule: Rule, subject: Any) -> bool:
+        """Whether ``user`` may make a move of ``rule``: the entry's type names the rule of
+        ``can`` that decides (a request's machine may ask about the request itself)."""
+        entry = self.entry(subject)
+        return can(user, entries.of(entry).permission(rule.permission), entry)
+
 
 ENTRY = Machine()
 _MACHINES: dict[type, Machine] = {}
@@ -191,8 +197,7 @@ def machine_for(subject: Any) -> Machine:
 
 
 def _permitted(user: Any, machine: Machine, rule: Rule, subject: Any) -> bool:
-    entry = machine.entry(subject)
-    return can(user, entries.of(entry).permission(rule.permission), entry)
+    return machine.permitted(user, rule, subject)
 
 
 def allowed_actions(user: Any, subject: Any) -> list[str]:

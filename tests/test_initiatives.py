@@ -610,3 +610,50 @@ def test_an_initiative_cannot_shrink_around_its_partners(
     assert "would fall outside this period" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Initiative, initiative.id).starts_on == date(2015, 1, 1)
+
+
+def test_a_member_withdraws_its_request_and_may_ask_again(
+    app, client, asked, member_user, approved, audit_rows
+):
+    initiative, partnership_id = asked
+    log_in(client, member_user)
+
+    page = client.get(f"/initiatives/{initiative.id}").get_data(as_text=True)
+    assert "Withdraw the request" in page
+    response = client.post(f"/initiatives/{initiative.id}/requests/{partnership_id}/withdraw")
+
+    assert response.status_code == 303
+    assert partnerships(app, initiative.id) == [
+        ("Nakuru Youth Action Network", "participant", "withdrawn")
+    ]
+    assert audit_rows("initiative.partnership_withdrawn")[0].actor_id == member_user.id
+    again = client.post(
+        f"/initiatives/{initiative.id}/join",
+        data={"stakeholder_id": str(approved.id), "role": "funding"},
+    )
+    assert again.status_code == 303
+
+
+def test_only_the_asking_organizations_members_withdraw_a_request(app, client, asked, make_user):
+    initiative, partnership_id = asked
+    log_in(client, make_user(Role.COMMUNITY))
+
+    response = client.post(f"/initiatives/{initiative.id}/requests/{partnership_id}/withdraw")
+
+    assert response.status_code == 403
+    assert partnerships(app, initiative.id)[0][2] == "proposed"
+
+
+def test_a_decided_request_cannot_be_withdrawn(app, client, asked, officer, member_user):
+    initiative, partnership_id = asked
+    log_in(client, officer)
+    client.post(f"/review/partnerships/{partnership_id}", data={"action": "confirm"})
+    client.post("/logout")
+    log_in(client, member_user)
+
+    response = client.post(
+        f"/initiatives/{initiative.id}/requests/{partnership_id}/withdraw", follow_redirects=True
+    )
+
+    assert "already been decided" in response.get_data(as_text=True)
+    assert partnerships(app, initiative.id)[0][2] == "active"

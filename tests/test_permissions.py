@@ -95,6 +95,9 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("initiatives.partner_end", "POST"): STAFF,
     # Any member may ask on behalf of an organization it acts for (checked once chosen).
     ("initiatives.join", "POST"): LOGGED_IN,
+    # The table's partnership is active, not a request: nobody's to withdraw (409, not 403);
+    # that only the asking organization's members may is proven in test_initiatives.
+    ("initiatives.withdraw_request", "POST"): LOGGED_IN,
     # Officers decide requests to join; the table's slug is membership claims: admins only.
     ("engagements.initiatives", "GET"): STAFF,
     ("engagements.initiatives", "POST"): STAFF,

@@ -85,6 +85,7 @@ ENTRY_ACTIONS: dict[str, Any] = {
     "partnership_requested": _l("Asked to join as a partner"),
     "partnership_confirmed": _l("Request to join confirmed"),
     "partnership_declined": _l("Request to join declined"),
+    "partnership_withdrawn": _l("Request to join withdrawn"),
     # The initiatives an engagement served, recorded on the engagement.
     "initiative_linked": _l("Initiative listed as served"),
     "initiative_unlinked": _l("Initiative no longer listed as served"),

@@ -24,6 +24,7 @@ from registry.models import (
     User,
 )
 from registry.models._base import utcnow
+from registry.permissions import can
 from registry.review import queue
 from registry.review.queue import Choice, QueueItem, QueueSource
 
@@ -56,10 +57,18 @@ class PartnershipMachine(workflow.Machine):
         "decline": workflow.Rule(
             frozenset({PartnershipStatus.PROPOSED}), PartnershipStatus.DECLINED, "decide", True
         ),
+        # The members of the organization that asked take it back (they may ask again).
+        "withdraw": workflow.Rule(
+            frozenset({PartnershipStatus.PROPOSED}),
+            PartnershipStatus.WITHDRAWN,
+            "withdraw_request",
+            offered=False,
+        ),
     }
     labels: Mapping[str, Any] = {
         "confirm": _l("confirm a request to join"),
         "decline": _l("decline a request to join"),
+        "withdraw": _l("withdraw a request to join"),
     }
 
     def entry(self, subject: Partnership) -> Any:
@@ -80,6 +89,12 @@ class PartnershipMachine(workflow.Machine):
         }
         return {"partnership": PartnershipStatus.PROPOSED.value}, after
 
+    def permitted(self, user: Any, rule: workflow.Rule, subject: Partnership) -> bool:
+        """Staff decide; taking a request back is for the asking organization's members."""
+        if rule.permission == "withdraw_request":
+            return can(user, "partnership.request", subject.stakeholder)
+        return super().permitted(user, rule, subject)
+
     def set_state(self, subject: Partnership, rule: workflow.Rule, target: Any) -> None:
         subject.status = target
         # The initiative's page shows its partners: its cached copies must go.
@@ -89,10 +104,12 @@ class PartnershipMachine(workflow.Machine):
         return None
 
     def audit_action(self, subject: Partnership, action: str, target: Any) -> str:
-        verb = "confirmed" if target == PartnershipStatus.ACTIVE else "declined"
-        return f"initiative.partnership_{verb}"
+        verbs = {PartnershipStatus.ACTIVE: "confirmed", PartnershipStatus.WITHDRAWN: "withdrawn"}
+        return f"initiative.partnership_{verbs.get(target, 'declined')}"
 
     def notify(self, subject: Partnership, action: str, actor: User, comment: str) -> None:
+        if action == "withdraw":
+            return  # the member did it: nobody else waits for word of it
         notifications.partnership_decided(
             subject.initiative,
             subject.stakeholder,
@@ -135,6 +152,8 @@ def _details(item: QueueItem) -> list[str]:
 def _state(item: QueueItem) -> str:
     if item.subject.status == PartnershipStatus.DECLINED:
         return _("it was declined")
+    if item.subject.status == PartnershipStatus.WITHDRAWN:
+        return _("the organization withdrew it")
     return _("it has been confirmed")
 
 

@@ -14,6 +14,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from registry import workflow
 from registry.commit import Refused, committing
 from registry.extensions import db
 from registry.htmx import render, wants_fragment
@@ -275,3 +276,24 @@ def _join_refused(initiative: Initiative, form: JoinForm, status: int, **extra: 
         status=status,
         **detail_context(initiative, join_form=form, **extra),
     )
+
+
+@bp.route("/<int:initiative_id>/requests/<int:partnership_id>/withdraw", methods=["POST"])
+@requires("partnership.request")
+def withdraw_request(initiative_id: int, partnership_id: int):
+    """Take back a request to join that waits for the staff (the organization may ask again)."""
+    initiative = load(initiative_id)
+    partnership = _partnership(initiative, partnership_id)
+    try:
+        with committing():
+            workflow.transition(partnership, "withdraw", me())
+    except workflow.NotPermitted:
+        abort(403)
+    except Refused as refusal:
+        flash(refusal.message, "error")
+        return _back(initiative, "join")
+    flash(
+        _("The request for “%(name)s” is withdrawn.", name=partnership.stakeholder.name),
+        "success",
+    )
+    return _back(initiative, "join")

@@ -177,6 +177,7 @@ class PartnershipStatus(enum.StrEnum):
     ACTIVE = "active"
     ENDED = "ended"
     DECLINED = "declined"
+    WITHDRAWN = "withdrawn"  # the member took the request back before it was decided
 
 
 PARTNERSHIP_STATUS_LABELS = {
@@ -184,6 +185,7 @@ PARTNERSHIP_STATUS_LABELS = {
     PartnershipStatus.ACTIVE: _l("Active"),
     PartnershipStatus.ENDED: _l("Ended"),
     PartnershipStatus.DECLINED: _l("Declined"),
+    PartnershipStatus.WITHDRAWN: _l("Withdrawn"),
 }
 
 # A stakeholder holds at most one open (proposed or active) partnership per initiative: the
