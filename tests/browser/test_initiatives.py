@@ -179,3 +179,28 @@ def test_the_list_the_page_and_the_forms_fit_and_pass_axe(
         fits(screen)
     screen.get_by_role("button", name="Save the changes").click()  # an unchanged edit
     expect(screen.locator("#messages")).to_contain_text("saved")
+
+
+def test_the_plain_pages_for_partners_and_linked_initiatives_fit_and_pass_axe(
+    app: Flask, screen: Page, registry, make_partnership, make_stakeholder, make_engagement
+) -> None:
+    """The pages a browser without JavaScript reaches: change and end a partnership, and the
+    initiatives an engagement served (with the matches a typed title offers)."""
+    with app.app_context():
+        initiative = db.session.get(Initiative, registry["id"])
+    partnership_id = make_partnership(initiative, make_stakeholder("Cities Alliance"))
+    engagement_id = make_engagement("Second International Conference on National Urban Policy")
+    ui_login(screen, "", registry["officer"].email, PASSWORD)
+    base = f"/initiatives/{registry['id']}/partners/{partnership_id}"
+    for path in (f"{base}/edit", f"{base}/end"):
+        screen.goto(path)
+        fits(screen)
+    screen.goto(f"/engagements/{engagement_id}/initiatives")
+    fits(screen)
+    screen.get_by_label("Initiative", exact=True).fill("Urban Policy")
+    screen.get_by_role("button", name="Add").click()
+    screen.get_by_label("National Urban Policy Programme").check()
+    fits(screen)
+    screen.get_by_role("button", name="Add").click()
+    expect(screen.locator("#messages")).to_contain_text("is now listed")
+    fits(screen)
