@@ -214,6 +214,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.admin.views import bp as admin_bp
     from registry.auditlog import bp as auditlog_bp
     from registry.auth.views import bp as auth_bp
+    from registry.commitments import bp as commitments_bp
     from registry.engagements import bp as engagements_bp
     from registry.initiatives import bp as initiatives_bp
     from registry.main.views import bp as main_bp
@@ -228,3 +229,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_bp, url_prefix="/review")
     app.register_blueprint(auditlog_bp, url_prefix="/admin/audit")
     app.register_blueprint(engagements_bp, url_prefix="/engagements")
+    app.register_blueprint(commitments_bp)

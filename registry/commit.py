@@ -36,6 +36,16 @@ class Refused(Exception):
         return str(self)
 
 
+class FieldRefused(Refused):
+    """A value the domain refuses, said next to its field (422, nothing written)."""
+
+    status = 422
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class Stale(Refused):
     """Someone saved the same rows meanwhile (optimistic locking)."""
 

@@ -152,6 +152,9 @@ class EntryType:
     # The domain's own checks on changed values, before an edit is saved or proposed and
     # before an approved change is applied (raise a refusal to stop it).
     check_change: Callable[[Any, dict[str, Any]], None] = lambda obj, data: None
+    # What the domain derives from the fields, redone after a change is applied (a
+    # commitment's progress and next due date).
+    after_change: Callable[[Any], None] = lambda obj: None
     permissions: dict[str, str] = field(default_factory=dict)  # action -> its own rule
 
     def __post_init__(self) -> None:

@@ -98,6 +98,23 @@ def _request_partnership(user: Any, stakeholder: Any = None) -> bool:
     return stakeholder.status == Status.APPROVED and _is_member(user, stakeholder)
 
 
+def _write_commitment_for(user: Any, stakeholder: Any = None) -> bool:
+    """A member writes its organization's commitments, staff any organization's; the route
+    itself needs only a login (the organization is checked once chosen)."""
+    if stakeholder is None:
+        return _authenticated(user)
+    if stakeholder.status == Status.ARCHIVED:
+        return False
+    return _is_staff(user) or _is_member(user, stakeholder)
+
+
+def _report_progress(user: Any, commitment: Any = None) -> bool:
+    """Progress is reported on a published commitment by its organization's members or staff."""
+    if commitment is None:
+        return _authenticated(user)
+    return commitment.status == Status.APPROVED and _staff_or_member(user, commitment)
+
+
 def _claim_stakeholder(user: Any, stakeholder: Any = None) -> bool:
     """A logged-in user asks to act for an approved organization it is not yet a member of."""
     if not _authenticated(user):
@@ -148,6 +165,15 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "partnership.manage": _is_staff,
     "partnership.request": _request_partnership,
     "partnership.decide": _is_staff,
+    # Commitments (an entry type, so also the entry.* rules): members write their
+    # organization's and submit them; staff write any and publish them directly; progress
+    # reports are public at once, officers verify them, administrators hide them.
+    "commitment.create": _authenticated,
+    "commitment.write_for": _write_commitment_for,
+    "commitment.publish": _is_staff,
+    "commitment.report": _report_progress,
+    "commitment.verify": _is_staff,
+    "commitment.hide_report": _is_admin,
     # Review and oversight. The queue is every staff member's: each source says who decides
     # its items (``QueueSource.permission``); officers see the requests they may decide.
     "review.queue": _is_staff,

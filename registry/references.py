@@ -19,6 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from registry.extensions import db
 from registry.models import (
     ClaimStatus,
+    Commitment,
     Contact,
     EngagementParticipant,
     Initiative,
@@ -112,6 +113,8 @@ REFERENCES: list[Reference] = [
     # unique (engagement, stakeholder, role) refuses the merge (409, nothing written) until
     # an officer removes one of the two from that engagement.
     Reference(_l("Engagements taken part in"), EngagementParticipant.stakeholder_id),
+    # A commitment is its organization's: the kept entry now made the pledge.
+    Reference(_l("Commitments"), Commitment.stakeholder_id),
 ]
 
 # Foreign keys to stakeholder.id that a merge leaves alone, and why.

@@ -107,6 +107,7 @@ def apply(entry: Any, data: dict[str, Any]) -> None:
         for spec in entry_type.fields:
             if spec.name in data:
                 spec.write(entry, data[spec.name])
+        entry_type.after_change(entry)
 
 
 def needs_review(entry: Any, actor: User) -> bool:

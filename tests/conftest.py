@@ -480,3 +480,111 @@ def smtp_inbox(app, monkeypatch):
         yield inbox
     finally:
         controller.stop()
+
+
+# --- commitments ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def framework_items(app) -> dict[str, int]:
+    """A small piece of the frameworks (committed): SDG goal 11 with targets 11.1 and 11.3,
+    goal 6 with target 6.2, resolution HSP/HA.2/RES.6 with OP2 and OP9, and an archived
+    target 11.9; their ids by code."""
+    from registry.models import Framework, FrameworkItem
+
+    with app.app_context():
+        sdg = Framework(code="sdg", kind="agenda", title="2030 Agenda", year=2015)
+        resolution = Framework(
+            code="HSP/HA.2/RES.6", kind="resolution", title="Urban planning", year=2023
+        )
+        db.session.add_all([sdg, resolution])
+        db.session.flush()
+        ids: dict[str, int] = {}
+
+        def item(framework, code, kind, title, parent=None, **fields):
+            row = FrameworkItem(
+                framework_id=framework.id,
+                code=code,
+                kind=kind,
+                title=title,
+                position=len(ids),
+                parent_id=ids.get(parent),
+                **fields,
+            )
+            db.session.add(row)
+            db.session.flush()
+            ids[code] = row.id
+            return row
+
+        item(sdg, "11", "goal", "Make cities inclusive, safe, resilient and sustainable")
+        item(sdg, "11.1", "target", "By 2030, ensure access for all to adequate housing", "11")
+        item(sdg, "11.3", "target", "By 2030, enhance inclusive and sustainable urbanization", "11")
+        item(sdg, "11.9", "target", "A target no longer in use", "11", archived_at=utcnow())
+        item(sdg, "6", "goal", "Ensure availability of water and sanitation for all")
+        item(sdg, "6.2", "target", "By 2030, achieve access to adequate sanitation", "6")
+        item(resolution, "OP2", "paragraph", "Requests the Executive Director to support cities")
+        item(resolution, "OP9", "paragraph", "Invites member states to report on progress")
+        db.session.commit()
+        return ids
+
+
+def smart_values(framework_items: dict[str, int], **values) -> dict:
+    """A complete (SMART) commitment's values, as a form hands them to the services."""
+    return {
+        "title": "80 cities apply the Global Urban Monitoring Framework",
+        "description": "We train city officers to apply the framework and report on it, "
+        "with the national statistics offices, in five regions.",
+        "initiative_id": None,
+        "engagement_id": None,
+        "starts_on": "2026-01-01",
+        "ends_on": "2028-12-31",
+        "deliverables": [
+            {
+                "title": "Cities applying the framework",
+                "indicator": "cities reporting",
+                "baseline": 10.0,
+                "target": 80.0,
+                "unit": "cities",
+                "due_on": "2028-06-30",
+            }
+        ],
+        "resources": [
+            {"kind": "financial", "amount": 250000.0, "currency": "USD", "description": None}
+        ],
+        "alignment": [framework_items["11.3"]],
+        **values,
+    }
+
+
+@pytest.fixture
+def make_commitment(app, framework_items):
+    """Write a commitment through the services (committed), published unless ``status`` says
+    otherwise; returns its id."""
+    from registry.commitments import services as commitment_services
+
+    def make(stakeholder, author=None, status: Status = Status.APPROVED, **values) -> int:
+        with app.app_context():
+            actor = db.session.get(User, author.id) if author is not None else None
+            if actor is None:
+                actor = db.session.scalar(select(User).where(User.role == Role.ADMIN))
+            if actor is None:
+                actor = User(
+                    email=f"officer{next(_serial)}@hq.example",
+                    name="Olu Officer",
+                    password_hash="x",
+                    role=Role.OFFICER,
+                )
+                db.session.add(actor)
+                db.session.flush()
+            owner = db.session.get(Stakeholder, stakeholder.id)
+            commitment = commitment_services.create(
+                owner, smart_values(framework_items, **values), actor
+            )
+            if status == Status.APPROVED:
+                commitment_services.publish(commitment, actor)
+            elif status == Status.SUBMITTED:
+                commitment_services.submit(commitment, actor)
+            db.session.commit()
+            return commitment.id
+
+    return make

@@ -202,6 +202,7 @@ def test_references_counts_what_refers_to_a_stakeholder(app, dup):
         "Initiatives it leads": 0,
         "Partnerships in initiatives": 0,
         "Engagements taken part in": 0,
+        "Commitments": 0,
     }
 
 
@@ -228,6 +229,7 @@ def test_preview_shows_what_would_move_and_changes_nothing(client, logged_in_adm
         ("Initiatives it leads", "0"),
         ("Partnerships in initiatives", "0"),
         ("Engagements taken part in", "0"),
+        ("Commitments", "0"),
     ]
     assert "1 is already on the kept entry; the duplicate's copy is removed" in html
     assert "Proposed changes: 1 is waiting for review; it was about the duplicate" in html

@@ -13,6 +13,7 @@ from werkzeug.routing import Rule
 
 from registry.extensions import db
 from registry.models import (
+    Commitment,
     Contact,
     Engagement,
     EngagementKind,
@@ -26,6 +27,7 @@ from registry.models import (
     Partnership,
     PartnershipRole,
     Role,
+    Status,
 )
 from registry.permissions import can, declared_permission, requires
 
@@ -120,6 +122,18 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("admin.add_membership", "POST"): ADMIN,
     ("admin.remove_membership", "POST"): ADMIN,
     # Engagements: everyone reads them; staff record them and publish directly.
+    # Commitments: the one in ``url_values`` is public and made by "Some Organization", whose
+    # members are not among the roles here, so only staff may change or move it.
+    ("commitments.detail", "GET"): EVERYONE,
+    ("commitments.create", "GET"): LOGGED_IN,
+    ("commitments.create", "POST"): LOGGED_IN,
+    ("commitments.update", "GET"): STAFF,
+    ("commitments.update", "POST"): STAFF,
+    ("commitments.smart_check", "POST"): LOGGED_IN,
+    ("commitments.alignment_options", "GET"): LOGGED_IN,
+    ("commitments.submit", "POST"): STAFF,
+    ("commitments.publish", "POST"): STAFF,
+    ("commitments.withdraw", "POST"): STAFF,
     ("engagements.index", "GET"): EVERYONE,
     ("engagements.detail", "GET"): EVERYONE,
     ("engagements.ics", "GET"): EVERYONE,
@@ -225,8 +239,20 @@ def url_values(app, make_user, make_stakeholder):
             "participant_id": engagement.participants[0].id,
             "outcome_id": engagement.outcomes[0].id,
         }
+        commitment = Commitment(
+            stakeholder_id=stakeholder.id,
+            title="Some Pledge",
+            description="",
+            status=Status.APPROVED,
+            approved_at=datetime(2026, 1, 1, tzinfo=UTC),
+            last_activity_on=date(2026, 1, 1),
+        )
+        db.session.add(commitment)
+        db.session.commit()
+        commitment_id = commitment.id
     return {
         **engagement_ids,
+        "commitment_id": commitment_id,
         "user_id": target.id,
         "membership_id": membership_id,
         "stakeholder_id": stakeholder.id,
@@ -299,6 +325,10 @@ FIELD_NAMES = [
     "end_date", "end_time", "time_zone", "venue", "online_url", "series", "attendance_people",
     "attendance_countries", "attendance_organizations", "attendance_note", "cancelled",
     "stakeholder_name", "text", "cursor", "initiative_q", "initiative_id",
+    "engagement_id", "alignment", "alignment_q", "deliverables-0-title", "deliverables-0-id",
+    "deliverables-0-baseline", "deliverables-0-target", "deliverables-0-unit",
+    "deliverables-0-due_on", "deliverables-0-indicator", "resources-0-kind", "resources-0-id",
+    "resources-0-amount", "resources-0-currency", "resources-0-description", "stakeholder",
 ]  # fmt: skip
 
 

@@ -53,6 +53,10 @@ ACTIONS: dict[str, Any] = {
     "engagement.outcome_added": _l("Outcome added"),
     "engagement.outcome_updated": _l("Outcome changed"),
     "engagement.outcome_removed": _l("Outcome removed"),
+    # Progress reports: recorded on their commitment, naming the report's number.
+    "commitment.report_added": _l("Progress reported"),
+    "commitment.report_hidden": _l("Progress report hidden"),
+    "commitment.report_verified": _l("Progress report verified"),
 }
 
 # Actions any reviewed kind of entry records as "<kind>.<verb>" (the workflow's moves, edits,
@@ -62,6 +66,7 @@ ENTRY_ACTIONS: dict[str, Any] = {
     "updated": _l("Edited"),
     "submit": _l("Submitted for review"),
     "approve": _l("Approved"),
+    "publish": _l("Published"),
     "reject": _l("Rejected"),
     "request_changes": _l("Changes requested"),
     "withdraw": _l("Withdrawn"),

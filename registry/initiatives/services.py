@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry import audit, notifications
-from registry.commit import Refused
+from registry.commit import FieldRefused, Refused
 from registry.extensions import db
 from registry.models import (
     Initiative,
@@ -37,16 +37,6 @@ INITIATIVE_FIELDS = (
     "website",
 )
 PARTNERSHIP_FIELDS = ("role", "basis", "starts_on", "ends_on")
-
-
-class FieldRefused(Refused):
-    """A value the domain refuses, said next to its field (422, nothing written)."""
-
-    status = 422
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _plain(value: Any) -> Any:

@@ -9,6 +9,19 @@ from registry.models.accounts import (
     normalize_email,
 )
 from registry.models.audit import AuditEvent
+from registry.models.commitments import (
+    RESOURCE_KIND_LABELS,
+    VERIFICATION_LABELS,
+    Commitment,
+    Deliverable,
+    DeliverableUpdate,
+    ProgressReport,
+    ReminderSent,
+    Resource,
+    ResourceKind,
+    Verification,
+    commitment_alignment,
+)
 from registry.models.counts import FacetCount
 from registry.models.engagements import (
     Engagement,
@@ -53,14 +66,19 @@ __all__ = [
     "PARTNERSHIP_BASIS_LABELS",
     "PARTNERSHIP_ROLE_LABELS",
     "PARTNERSHIP_STATUS_LABELS",
+    "RESOURCE_KIND_LABELS",
     "ROLE_LABELS",
     "SCALE_LABELS",
+    "VERIFICATION_LABELS",
     "AccountSession",
     "AuditEvent",
     "ClaimStatus",
+    "Commitment",
     "Constituency",
     "Contact",
     "Decided",
+    "Deliverable",
+    "DeliverableUpdate",
     "Engagement",
     "EngagementKind",
     "EngagementOutcome",
@@ -85,6 +103,10 @@ __all__ = [
     "PartnershipBasis",
     "PartnershipRole",
     "PartnershipStatus",
+    "ProgressReport",
+    "ReminderSent",
+    "Resource",
+    "ResourceKind",
     "Review",
     "Revision",
     "RevisionStatus",
@@ -94,5 +116,7 @@ __all__ = [
     "Stakeholder",
     "Status",
     "User",
+    "Verification",
+    "commitment_alignment",
     "normalize_email",
 ]

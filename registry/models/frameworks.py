@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
@@ -37,6 +39,8 @@ class FrameworkItem(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(Text)  # English, the source language
     short_title: Mapped[str | None] = mapped_column(String(200))
+    # An item taken out of use: kept for what is already aligned to it, offered to nobody.
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     framework: Mapped[Framework] = relationship(back_populates="items")
     parent: Mapped[FrameworkItem | None] = relationship(remote_side=[id])

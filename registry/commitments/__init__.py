@@ -1,0 +1,7 @@
+"""Commitments: SMART pledges by a stakeholder, reviewed, followed up by progress reports."""
+
+from flask import Blueprint
+
+bp = Blueprint("commitments", __name__, url_prefix="/commitments")
+
+from registry.commitments import entry, views  # noqa: E402,F401 - registers routes and types
