@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from registry import audit
+from registry.commitments.demo import COMMITMENTS, seed_commitments
 from registry.demo_data import COMMUNITY_DEMO_MEMBER_OF, ENGAGEMENTS, RESOLUTIONS, STAKEHOLDERS
 from registry.engagements import services as engagement_services
 from registry.engagements import times
@@ -63,12 +64,15 @@ def seed_demo() -> str:
     initiatives = seed_initiatives(stakeholders, officer)
     _link_engagements(officer)
     db.session.flush()
+    commitments = seed_commitments(stakeholders, officer)
+    db.session.flush()
     return (
         f"Demo registry: {len(stakeholders)} stakeholders ({added} added), "
         f"{len(INITIATIVES)} initiatives ({initiatives} added), "
         f"{len(RESOLUTIONS)} resolutions ({paragraphs} paragraphs added), "
         f"{len(DEMO_ACCOUNTS)} demo accounts ({accounts} added), "
-        f"{len(ENGAGEMENTS)} engagements ({engagements} added)."
+        f"{len(ENGAGEMENTS)} engagements ({engagements} added), "
+        f"{len(COMMITMENTS)} commitments ({commitments} added)."
     )
 
 

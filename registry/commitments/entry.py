@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from registry import entries, workflow
 from registry.entries import EntryType, FieldKind, FieldSpec
@@ -122,6 +123,7 @@ COMMITMENT = entries.register(
         plural="commitments",
         queue_label=_l("New commitment"),
         summary=lambda commitment: commitment.stakeholder.name,
+        load_options=lambda: (joinedload(Commitment.stakeholder),),
         owner=lambda commitment: commitment.stakeholder,
         title=lambda commitment: commitment.title,
         fields=FIELDS,

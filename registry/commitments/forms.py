@@ -99,7 +99,7 @@ class DeliverableForm(Form):
     target = NumberField(_l("Target"), description=_l("The value to reach."))
     unit = StringField(
         _l("Unit (optional)"),
-        description=_l("e.g. cities, people, hectares."),
+        description=_l("e.g. cities, people."),
         filters=[one_line],
         validators=[Length(max=60, message=_l("The unit must be 60 characters or fewer"))],
     )
@@ -136,8 +136,8 @@ class ResourceForm(Form):
     )
     currency = SelectField(_l("Currency"), validate_choice=False, filters=[clean_text])
     description = StringField(
-        _l("Description"),
-        description=_l("What is offered, e.g. “two trainers for six months”."),
+        _l("What is offered"),
+        description=_l("e.g. “two trainers for six months”, or what the money is for."),
         filters=[one_line],
         validators=[Length(max=300, message=_l("The description must be 300 characters or fewer"))],
     )

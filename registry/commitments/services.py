@@ -267,6 +267,15 @@ def update(commitment: Commitment, data: dict[str, Any], actor: User, token: str
 
 
 def require_smart(commitment: Commitment) -> None:
+    """A pledge goes public only when SMART, and only for a public organization."""
+    if commitment.stakeholder.status != Status.APPROVED:
+        raise Refused(
+            _(
+                "%(name)s is not yet approved: its commitments can be submitted once it is.",
+                name=commitment.stakeholder.name,
+            ),
+            409,
+        )
     missing = smart.missing(revisions.snapshot(commitment))
     if missing:
         raise Incomplete(missing)

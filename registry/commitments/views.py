@@ -42,6 +42,7 @@ from registry.models import (
     Status,
 )
 from registry.permissions import authorize, can, requires
+from registry.review import queue
 from registry.stakeholders import pick as stakeholder_pick
 
 
@@ -102,6 +103,7 @@ def detail_context(commitment: Commitment, **extra: Any) -> dict[str, Any]:
         ),
         "verification_labels": VERIFICATION_LABELS,
         "deliverable_titles": {d.id: d.title for d in deliverables},
+        "decision": queue.decision_on(commitment, current_user),
         "error": None,
     }
     context.update(extra)

@@ -200,6 +200,17 @@ def item_for(source: QueueSource, subject_id: int) -> QueueItem | None:
     return found[0] if found else None
 
 
+def decision_on(entry: Any, user: Any) -> QueueItem | None:
+    """The queue item of a submitted entry, for whoever may decide it: the entry's own page
+    (where the submission mail leads) offers the decision itself."""
+    if entry.status != Status.SUBMITTED:
+        return None
+    source = source_for_slug(entries.of(entry).plural)
+    if source is None or not can(user, source.permission):
+        return None
+    return item_for(source, entry.id)
+
+
 # --- submitted entries of each reviewed entry type --------------------------------------------
 
 ENTRY_CHOICES = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from registry import countries, entries, lists, revisions, workflow
+from registry import countries, lists, revisions, workflow
 from registry.htmx import render, wants_fragment
 from registry.http_cache import cacheable
 from registry.initiatives import queries as initiative_queries
@@ -119,15 +119,6 @@ def _merge_target(stakeholder: Stakeholder) -> Stakeholder | None:
     return None
 
 
-def _decision(stakeholder):
-    """The queue item for a submitted entry, for an administrator: the page the submission
-    mail links to offers the decision itself."""
-    if stakeholder.status != Status.SUBMITTED or not can(current_user, "review.decide"):
-        return None
-    source = queue.source_for_slug(entries.of(stakeholder).plural)
-    return queue.item_for(source, stakeholder.id) if source is not None else None
-
-
 @bp.route("/<int:stakeholder_id>")
 @cacheable()
 @requires("stakeholder.view")
@@ -153,7 +144,7 @@ def detail(stakeholder_id: int):
         contacts=stakeholder.contacts if show_contacts else None,
         reviews=workflow.history(stakeholder) if show_history else None,
         pending_revision=show_history and revisions.pending_revision(stakeholder) is not None,
-        decision=_decision(stakeholder),
+        decision=queue.decision_on(stakeholder, current_user),
         discardable=stakeholder.status == Status.DRAFT
         and can(current_user, "stakeholder.discard", stakeholder)
         and services.discardable(stakeholder),
