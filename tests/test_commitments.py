@@ -629,3 +629,14 @@ def test_the_demo_has_every_light_a_slipped_deliverable_a_verified_report_and_on
         assert gumf.progress == round(100 * (1 + 30 / 42) / 2)
     again = app.test_cli_runner().invoke(args=["seed-demo"])
     assert "8 commitments (0 added)" in again.output
+
+
+def test_my_organizations_lists_their_commitments_in_any_state(
+    member_client, approved, make_commitment
+):
+    make_commitment(approved, title="A public pledge")
+    make_commitment(approved, status=Status.DRAFT, title="A draft pledge")
+    page = member_client.get("/stakeholders/mine").get_data(as_text=True)
+    assert "A public pledge" in page
+    assert "A draft pledge" in page
+    assert "Draft" in page

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from registry.extensions import db
 from registry.models import (
+    Commitment,
     Initiative,
     InitiativeKind,
     Partnership,
@@ -88,7 +89,7 @@ QUERY_KEYS = [
     "q", "page", "cursor", "sort", "dir", "sector", "constituency", "country", "scale",
     "city", "next", "name", "role", "active", "status", "action", "entry", "actor", "since",
     "until", "kind", "source", "target", "id", "partner", "field", "stakeholder_q", "lead_q",
-    "cancel",
+    "cancel", "stakeholder", "alignment_q", "alignment",
 ]  # fmt: skip
 # Posted without a form page to read them from (POST-only routes).
 FORM_KEYS = ["comment", "reason", "message", "role", "active", "next", "source", "target"]
@@ -130,7 +131,13 @@ def fuzzing(app, make_user, make_stakeholder, make_membership):
         db.session.add_all([initiative, partnership])
         db.session.commit()
         initiative_id, partnership_id = initiative.id, partnership.id
+        # A draft the member may edit, so the commitment form's fields are fuzzed too.
+        commitment = Commitment(stakeholder_id=own.id, title="Fuzzed Pledge", description="")
+        db.session.add(commitment)
+        db.session.commit()
+        commitment_id = commitment.id
     ids = {
+        "commitment_id": commitment_id,
         "stakeholder_id": own.id,
         "user_id": member.id,
         "subject_id": own.id,

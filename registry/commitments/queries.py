@@ -85,3 +85,21 @@ def items(ids: list[int]) -> list[FrameworkItem]:
         .order_by(FrameworkItem.framework_id, FrameworkItem.position)
     )
     return list(db.session.scalars(stmt))
+
+
+MINE_SHOWN = 50
+
+
+def of_organizations(stakeholder_ids: list[int]) -> list[Commitment]:
+    """The commitments of these organizations in any state, latest change first (a member's
+    own list of work: drafts, those in review, public ones); bounded."""
+    if not stakeholder_ids:
+        return []
+    stmt = (
+        select(Commitment)
+        .options(joinedload(Commitment.stakeholder))
+        .where(Commitment.stakeholder_id.in_(stakeholder_ids))
+        .order_by(Commitment.updated_at.desc(), Commitment.id.desc())
+        .limit(MINE_SHOWN)
+    )
+    return list(db.session.scalars(stmt))

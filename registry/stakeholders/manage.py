@@ -17,6 +17,7 @@ from jinja2_fragments.flask import render_block
 
 from registry import revisions, workflow
 from registry.commit import Refused, Stale, Taken, committing
+from registry.commitments import queries as commitment_queries
 from registry.extensions import db
 from registry.htmx import render
 from registry.models import Contact, Stakeholder
@@ -503,6 +504,7 @@ def mine():
     return render(
         "stakeholders/mine.html",
         stakeholders=stakeholders,
+        commitments=commitment_queries.of_organizations([s.id for s in stakeholders]),
         pending_ids=services.pending_revision_ids([s.id for s in stakeholders]),
         claims=services.my_pending_claims(current_user),
         status_labels=workflow.STATUS_LABELS,
