@@ -640,3 +640,50 @@ def test_my_organizations_lists_their_commitments_in_any_state(
     assert "A public pledge" in page
     assert "A draft pledge" in page
     assert "Draft" in page
+
+
+def test_the_administrator_decides_on_the_commitments_own_page(
+    app, client, approved, member_user, make_commitment, make_user
+):
+    commitment_id = make_commitment(approved, author=member_user, status=Status.SUBMITTED)
+    log_in(client, make_user(Role.ADMIN))
+    page = client.get(f"/commitments/{commitment_id}").get_data(as_text=True)
+    assert "Your decision" in page
+    response = client.post(
+        f"/review/commitments/{commitment_id}",
+        data={
+            "action": "request_changes",
+            "comment": "Add a second deliverable",
+            "origin": "entry",
+        },
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Commitment, commitment_id).status == Status.CHANGES_REQUESTED
+
+
+def test_changes_requested_the_member_edits_and_submits_again(
+    app, member_client, approved, member_user, make_commitment, framework_items
+):
+    commitment_id = make_commitment(approved, author=member_user, status=Status.SUBMITTED)
+    assert member_client.get(f"/commitments/{commitment_id}/edit").status_code == 403  # in review
+    with app.app_context():
+        commitment = db.session.get(Commitment, commitment_id)
+        commitment.status = Status.CHANGES_REQUESTED
+        db.session.commit()
+    assert member_client.get(f"/commitments/{commitment_id}/edit").status_code == 200
+    assert member_client.post(f"/commitments/{commitment_id}/submit").status_code == 303
+    with app.app_context():
+        assert db.session.get(Commitment, commitment_id).status == Status.SUBMITTED
+
+
+def test_a_pledge_of_an_organization_not_yet_approved_waits_for_it(
+    app, member_client, draft, framework_items
+):
+    response = member_client.post(
+        f"/commitments/new?stakeholder={draft.id}", data=form_data(framework_items)
+    )
+    assert response.status_code == 303  # a draft may be written alongside the organization
+    refused = member_client.post("/commitments/1/submit")
+    assert refused.status_code == 409
+    assert "not yet approved" in refused.get_data(as_text=True)
