@@ -122,7 +122,7 @@ def slipped_counts(ids: list[int], on: date | None = None) -> dict[int, int]:
         )
         .group_by(Deliverable.commitment_id)
     )
-    return dict(db.session.execute(stmt).tuples().all())
+    return dict(db.session.execute(stmt).all())
 
 
 def slipped(deliverable: Deliverable, on: date | None = None) -> bool:
