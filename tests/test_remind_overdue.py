@@ -4,11 +4,12 @@ again once progress is reported."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from registry.commitments import reminders, services
 from registry.extensions import db
@@ -50,7 +51,9 @@ def test_the_members_of_an_overdue_commitment_are_mailed_with_a_link_to_report(
     make_user(Role.COMMUNITY, email="stranger@else.example")  # no membership
     with at(OVERDUE):
         output = remind(app)
-    assert output.strip() == "Reminded 1 overdue commitments: 2 mails sent; 0 had no one to mail."
+    assert output.strip() == (
+        "Overdue commitments reminded: 1; mails sent: 2; due but with no one to mail: 0."
+    )
     assert recipients(smtp_server) == ["kip@kwsc.example", "mercy@kwsc.example"]
     message = smtp_server[0]
     body = message.get_content()
@@ -71,7 +74,7 @@ def test_a_second_run_the_same_day_sends_nothing(app, smtp_server, pledge):
     with time_machine.travel(f"{OVERDUE.isoformat()} 18:00Z", tick=False):
         output = remind(app)
     assert len(smtp_server) == 1
-    assert "Reminded 0 overdue commitments: 0 mails sent" in output
+    assert "Overdue commitments reminded: 0; mails sent: 0;" in output
 
 
 def test_after_the_reminder_period_it_reminds_again_if_still_overdue(app, smtp_server, pledge):
@@ -120,7 +123,7 @@ def test_on_track_completed_and_unpublished_commitments_are_left_alone(
     with at(OVERDUE):
         output = remind(app)
     assert smtp_server == []
-    assert "Reminded 0 overdue commitments" in output
+    assert "Overdue commitments reminded: 0;" in output
 
 
 def test_inactive_commitments_are_reminded_too(app, smtp_server, pledge):
@@ -138,7 +141,7 @@ def test_a_commitment_with_no_one_to_mail_is_counted_not_recorded(
     with at(OVERDUE):
         output = remind(app)
     assert smtp_server == []
-    assert "1 had no one to mail" in output
+    assert "with no one to mail: 1." in output
     with app.app_context():
         assert db.session.scalars(select(ReminderSent)).all() == []
 
@@ -162,3 +165,53 @@ def test_a_wrong_reminder_period_is_a_clear_error(app, monkeypatch):
     result = app.test_cli_runner().invoke(args=["remind-overdue"])
     assert result.exit_code == 1
     assert "REMINDER_PERIOD_DAYS must be a whole number" in result.output
+
+
+@contextmanager
+def statements(app):
+    """The SQL statements the app sends meanwhile, with their parameters."""
+    seen: list[tuple[str, object]] = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+
+
+def test_the_due_commitments_are_read_through_the_lights_index(app):
+    """The reminders never compute lights in a loop: one bounded range of last_activity_on
+    in an index, already in keyset order. PostgreSQL reads the light's partial index; SQLite
+    cannot match a partial index's ``status = 'approved'`` to a bound parameter, so it reads
+    the same range in (status, last_activity_on, id), the list's "last activity" index."""
+    with at(OVERDUE), statements(app) as seen, app.app_context():
+        reminders.remind_overdue()
+    due = [
+        (statement, parameters)
+        for statement, parameters in seen
+        if "FROM commitment" in statement and "LIMIT" in statement
+    ]
+    assert len(due) == 1
+    statement, parameters = due[0]
+    with app.app_context():
+        connection = db.session.connection()
+        if connection.dialect.name == "sqlite":
+            rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            plan = "\n".join(str(row[-1]) for row in rows)
+        else:
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            rows = connection.exec_driver_sql("EXPLAIN " + statement, parameters)
+            plan = "\n".join(row[0] for row in rows)
+        db.session.rollback()
+    if connection.dialect.name == "sqlite":
+        assert "SEARCH commitment USING INDEX ix_commitment_status_activity" in plan, plan
+        assert "last_activity_on<?" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan  # no sort: the index gives the keyset order
+    else:
+        assert "ix_commitment_light_open" in plan, plan
+        assert "Sort" not in plan, plan

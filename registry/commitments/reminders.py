@@ -41,8 +41,8 @@ class Summary:
 
     def line(self) -> str:
         return (
-            f"Reminded {self.commitments} overdue commitments: {self.mails} mails sent"
-            f"; {self.nobody} had no one to mail."
+            f"Overdue commitments reminded: {self.commitments}; mails sent: {self.mails}; "
+            f"due but with no one to mail: {self.nobody}."
         )
 
 
