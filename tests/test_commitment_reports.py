@@ -260,6 +260,16 @@ def test_a_draft_commitment_takes_no_report(app, make_commitment, approved, memb
     assert refused.value.status == 409
 
 
+def test_the_service_refuses_an_evidence_link_longer_than_its_column(app, pledge, member_user):
+    with app.app_context(), pytest.raises(FieldRefused) as refused:
+        services.add_report(
+            db.session.get(Commitment, pledge),
+            {"narrative": "x", "evidence_url": "https://example.org/" + "a" * 500},
+            db.session.get(User, member_user.id),
+        )
+    assert refused.value.field == "evidence_url"
+
+
 def test_a_row_naming_a_deliverable_twice_is_refused(app, pledge, member_user):
     cities, _officers = deliverable_ids(app, pledge)
     rows = [{"deliverable_id": cities, "achieved": 20}, {"deliverable_id": cities, "achieved": 30}]
@@ -348,6 +358,7 @@ BAD_INPUT = [
     ({"updates-0-done_on": "2026-02-30"}, "updates-0-done_on", "year-month-day"),
     ({"evidence_url": "javascript:alert(1)"}, "evidence_url", "http:// or https://"),
     ({"evidence_url": "ftp://example.org/file"}, "evidence_url", "http:// or https://"),
+    ({"evidence_url": "https://example.org/" + "a" * 500}, "evidence_url", "500 characters"),
     ({"reported_on": TOMORROW}, "reported_on", "cannot be dated in the future"),
     ({"reported_on": "yesterday"}, "reported_on", "year-month-day"),
     (

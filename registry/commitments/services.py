@@ -289,6 +289,8 @@ def publish(commitment: Commitment, actor: User):
 
 # --- progress reports ---------------------------------------------------------------------------
 
+MAX_EVIDENCE_URL = 500  # the column's length
+
 
 def _report_date(data: dict[str, Any], name: str) -> date | None:
     """A date of the report's values (a ``date`` from a form, ISO text from elsewhere)."""
@@ -381,6 +383,8 @@ def add_report(commitment: Commitment, data: dict[str, Any], actor: User) -> Pro
     if covers_to and covers_to > reported_on:
         raise FieldRefused("covers_to", _("A report covers a period up to the day it is made"))
     evidence = (data.get("evidence_url") or "").strip() or None
+    if evidence and len(evidence) > MAX_EVIDENCE_URL:
+        raise FieldRefused("evidence_url", _("The link must be 500 characters or fewer"))
     if evidence and not is_web_link(evidence):
         raise FieldRefused(
             "evidence_url", _("Enter a web address starting with http:// or https://")
