@@ -1,5 +1,5 @@
 """Flask commands: create-admin, seed-demo, frameworks import-sdg, taxonomy sync,
-generate stakeholders, counts check and recount."""
+generate stakeholders, counts check and recount, remind-overdue."""
 
 from __future__ import annotations
 
@@ -137,6 +137,21 @@ def purge_sessions_command() -> None:
     click.echo(f"Removed {removed} expired logins.")
 
 
+@click.command("remind-overdue")
+@with_appcontext
+def remind_overdue_command() -> None:
+    """Mail the members of organizations whose commitments are overdue (no progress report
+    for 12 months), once per commitment per REMINDER_PERIOD_DAYS; run it daily from cron."""
+    from registry.commitments.reminders import remind_overdue
+
+    try:
+        summary = remind_overdue()
+    except ValueError as exc:  # a misconfigured reminder period
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    click.echo(summary.line())
+
+
 def register_cli(app: Flask) -> None:
     commands = (
         create_admin,
@@ -146,6 +161,7 @@ def register_cli(app: Flask) -> None:
         generate_cli,
         counts_cli,
         sessions_cli,
+        remind_overdue_command,
     )
     for command in commands:
         app.cli.add_command(command)

@@ -9,7 +9,7 @@ attacker would (lone surrogates percent-encoded as the invalid UTF-8 they are).
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import quote
 
 import pytest
@@ -19,10 +19,12 @@ from hypothesis import strategies as st
 from registry.extensions import db
 from registry.models import (
     Commitment,
+    Deliverable,
     Initiative,
     InitiativeKind,
     Partnership,
     PartnershipRole,
+    ProgressReport,
     Role,
     Status,
 )
@@ -131,13 +133,28 @@ def fuzzing(app, make_user, make_stakeholder, make_membership):
         db.session.add_all([initiative, partnership])
         db.session.commit()
         initiative_id, partnership_id = initiative.id, partnership.id
-        # A draft the member may edit, so the commitment form's fields are fuzzed too.
-        commitment = Commitment(stakeholder_id=own.id, title="Fuzzed Pledge", description="")
+        # A published commitment of the member's organization, with a deliverable and a
+        # progress report, so the report routes meet the values, not a 404.
+        commitment = Commitment(
+            stakeholder_id=public.id,
+            title="Fuzzed Pledge",
+            description="",
+            status=Status.APPROVED,
+            approved_at=datetime(2026, 1, 1, tzinfo=UTC),
+            last_activity_on=date(2026, 1, 1),
+            deliverables=[Deliverable(title="Fuzzed output", target=10.0)],
+        )
         db.session.add(commitment)
+        db.session.flush()
+        report = ProgressReport(
+            commitment_id=commitment.id, reported_on=date(2026, 2, 1), narrative="Begun."
+        )
+        db.session.add(report)
         db.session.commit()
-        commitment_id = commitment.id
+        commitment_id, report_id = commitment.id, report.id
     ids = {
         "commitment_id": commitment_id,
+        "report_id": report_id,
         "stakeholder_id": own.id,
         "user_id": member.id,
         "subject_id": own.id,

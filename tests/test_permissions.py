@@ -26,6 +26,7 @@ from registry.models import (
     ParticipantRole,
     Partnership,
     PartnershipRole,
+    ProgressReport,
     Role,
     Status,
 )
@@ -134,6 +135,12 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("commitments.submit", "POST"): STAFF,
     ("commitments.publish", "POST"): STAFF,
     ("commitments.withdraw", "POST"): STAFF,
+    # The url_values commitment is Some Organization's: the "member" acts for another one.
+    ("commitments.report_create", "GET"): STAFF,
+    ("commitments.report_create", "POST"): STAFF,
+    ("commitments.report_verify", "POST"): STAFF,
+    ("commitments.report_hide", "GET"): ADMIN,
+    ("commitments.report_hide", "POST"): ADMIN,
     ("engagements.index", "GET"): EVERYONE,
     ("engagements.detail", "GET"): EVERYONE,
     ("engagements.ics", "GET"): EVERYONE,
@@ -250,9 +257,16 @@ def url_values(app, make_user, make_stakeholder):
         db.session.add(commitment)
         db.session.commit()
         commitment_id = commitment.id
+        report = ProgressReport(
+            commitment_id=commitment_id, reported_on=date(2026, 2, 1), narrative="Begun."
+        )
+        db.session.add(report)
+        db.session.commit()
+        report_id = report.id
     return {
         **engagement_ids,
         "commitment_id": commitment_id,
+        "report_id": report_id,
         "user_id": target.id,
         "membership_id": membership_id,
         "stakeholder_id": stakeholder.id,
@@ -329,6 +343,8 @@ FIELD_NAMES = [
     "deliverables-0-baseline", "deliverables-0-target", "deliverables-0-unit",
     "deliverables-0-due_on", "deliverables-0-indicator", "resources-0-kind", "resources-0-id",
     "resources-0-amount", "resources-0-currency", "resources-0-description", "stakeholder",
+    "reported_on", "covers_from", "covers_to", "narrative", "evidence_url", "reason",
+    "updates-0-deliverable_id", "updates-0-achieved", "updates-0-done_on",
 ]  # fmt: skip
 
 

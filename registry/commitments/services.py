@@ -298,53 +298,107 @@ def publish(commitment: Commitment, actor: User):
 
 # --- progress reports ---------------------------------------------------------------------------
 
+MAX_EVIDENCE_URL = 500  # the column's length
 
-def add_report(commitment: Commitment, data: dict[str, Any], actor: User) -> ProgressReport:
-    """A dated update on an approved commitment, public at once: what each deliverable has
-    achieved, or that it is done. The commitment's progress and light follow from it."""
-    if not can(actor, "commitment.report", commitment):
-        raise Refused(_("You can report only on commitments of organizations you act for."), 403)
-    if commitment.status != Status.APPROVED:
-        raise Refused(_("Progress is reported on published commitments only."), 409)
-    reported_on = data.get("reported_on") or progress.today()
-    if reported_on > progress.today():
-        raise FieldRefused("reported_on", _("The report cannot be dated in the future"))
-    covers_from, covers_to = data.get("covers_from"), data.get("covers_to")
-    if covers_from and covers_to and covers_to < covers_from:
-        raise FieldRefused("covers_to", _("The end of the period must be after its start"))
-    if covers_to and covers_to > reported_on:
-        raise FieldRefused("covers_to", _("A report covers a period up to the day it is made"))
-    evidence = (data.get("evidence_url") or "").strip() or None
-    if evidence and not is_web_link(evidence):
-        raise FieldRefused(
-            "evidence_url", _("Enter a web address starting with http:// or https://")
-        )
+
+def _report_date(data: dict[str, Any], name: str) -> date | None:
+    """A date of the report's values (a ``date`` from a form, ISO text from elsewhere)."""
+    value = data.get(name)
+    if value in (None, ""):
+        return None
+    day = _date(value)
+    if day is None:
+        raise FieldRefused(name, _("Enter the date as year-month-day, like 2026-03-31"))
+    return day
+
+
+def _row_id(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+def _report_updates(
+    commitment: Commitment, rows: list[dict[str, Any]], reported_on: date
+) -> list[DeliverableUpdate]:
+    """What the report says of each deliverable; only this commitment's, each at most once."""
     own = {d.id: d for d in commitment.deliverables}
+    seen: set[int] = set()
     updates = []
-    for index, row in enumerate(data.get("updates") or []):
-        deliverable = own.get(row.get("deliverable_id"))
+    for index, row in enumerate(rows):
+        field = f"updates-{index}-achieved"
+        if row.get("achieved") in (None, "") and row.get("done_on") in (None, ""):
+            continue  # a row left blank says nothing of its deliverable
+        deliverable = own.get(_row_id(row.get("deliverable_id")))
         if deliverable is None:
-            raise FieldRefused(
-                f"updates-{index}-achieved",
-                _("This deliverable is not part of this commitment"),
-            )
-        _finite(row.get("achieved"), f"updates-{index}-achieved")
-        if row.get("achieved") not in (None, "") and float(row["achieved"]) < 0:
-            raise FieldRefused(f"updates-{index}-achieved", _("The value cannot be negative"))
-        done_on = row.get("done_on")
+            raise FieldRefused(field, _("This deliverable is not part of this commitment"))
+        if deliverable.id in seen:
+            raise FieldRefused(field, _("This deliverable is already in this report"))
+        seen.add(deliverable.id)
+        achieved = row.get("achieved")
+        _finite(achieved, field)
+        achieved = None if achieved in (None, "") else float(achieved)
+        if achieved is not None and achieved < 0:
+            raise FieldRefused(field, _("The value cannot be negative"))
+        done_on = _date(row.get("done_on"))
+        if row.get("done_on") and done_on is None:
+            raise FieldRefused(f"updates-{index}-done_on", _("Enter a real date"))
         if done_on and done_on > reported_on:
             raise FieldRefused(
                 f"updates-{index}-done_on", _("It cannot be done after the day of the report")
             )
-        if row.get("achieved") in (None, "") and not done_on:
-            continue
         updates.append(
-            DeliverableUpdate(
-                deliverable_id=deliverable.id,
-                achieved=None if row.get("achieved") in (None, "") else float(row["achieved"]),
-                done_on=done_on,
-            )
+            DeliverableUpdate(deliverable_id=deliverable.id, achieved=achieved, done_on=done_on)
         )
+    return updates
+
+
+def _update_values(updates: list[DeliverableUpdate]) -> list[dict[str, Any]]:
+    return [
+        {
+            "deliverable": u.deliverable_id,
+            "achieved": u.achieved,
+            "done_on": u.done_on.isoformat() if u.done_on else None,
+        }
+        for u in updates
+    ]
+
+
+def add_report(commitment: Commitment, data: dict[str, Any], actor: User) -> ProgressReport:
+    """A dated update on an approved commitment, public at once: what each deliverable has
+    achieved, or that it is done. The commitment's progress and light follow from it.
+
+    ``data``: reported_on (default today), covers_from, covers_to, narrative, evidence_url,
+    and ``updates``, rows of deliverable_id, achieved and done_on (dates as ``date`` or ISO
+    text). Each broken rule is a ``FieldRefused`` naming its field; nothing is written."""
+    if commitment.status != Status.APPROVED:
+        raise Refused(_("Progress is reported on published commitments only."), 409)
+    if not can(actor, "commitment.report", commitment):
+        raise Refused(_("You can report only on commitments of organizations you act for."), 403)
+    today = progress.today()
+    reported_on = _report_date(data, "reported_on") or today
+    if reported_on > today:
+        raise FieldRefused("reported_on", _("The report cannot be dated in the future"))
+    covers_from = _report_date(data, "covers_from")
+    covers_to = _report_date(data, "covers_to")
+    if covers_from and covers_from > reported_on:
+        raise FieldRefused(
+            "covers_from", _("The period must start on or before the day of the report")
+        )
+    if covers_from and covers_to and covers_to < covers_from:
+        raise FieldRefused("covers_to", _("The end of the period must be on or after its start"))
+    if covers_to and covers_to > reported_on:
+        raise FieldRefused("covers_to", _("A report covers a period up to the day it is made"))
+    evidence = (data.get("evidence_url") or "").strip() or None
+    if evidence and len(evidence) > MAX_EVIDENCE_URL:
+        raise FieldRefused("evidence_url", _("The link must be 500 characters or fewer"))
+    if evidence and not is_web_link(evidence):
+        raise FieldRefused(
+            "evidence_url", _("Enter a web address starting with http:// or https://")
+        )
+    updates = _report_updates(commitment, data.get("updates") or [], reported_on)
     narrative = (data.get("narrative") or "").strip()
     if not narrative and not updates:
         raise FieldRefused("narrative", _("Say what happened, or update a deliverable"))
@@ -369,14 +423,10 @@ def add_report(commitment: Commitment, data: dict[str, Any], actor: User) -> Pro
         after={
             "report": report.id,
             "reported_on": reported_on.isoformat(),
-            "updates": [
-                {
-                    "deliverable": u.deliverable_id,
-                    "achieved": u.achieved,
-                    "done_on": u.done_on.isoformat() if u.done_on else None,
-                }
-                for u in updates
-            ],
+            "covers_from": covers_from.isoformat() if covers_from else None,
+            "covers_to": covers_to.isoformat() if covers_to else None,
+            "evidence_url": evidence,
+            "updates": _update_values(updates),
             "progress": commitment.progress,
         },
     )
@@ -390,22 +440,25 @@ def _refresh(commitment: Commitment) -> None:
 
 def hide_report(report: ProgressReport, reason: str, actor: User) -> None:
     """An administrator takes a report off the public page, with a reason; it no longer
-    counts towards progress or the light."""
-    if not can(actor, "commitment.hide_report", report.commitment):
+    counts towards progress or the light (the values before it come back)."""
+    commitment = report.commitment
+    if not can(actor, "commitment.hide_report", commitment):
         raise Refused(_("You are not allowed to do this."), 403)
-    reason = (reason or "").strip()
+    reason = " ".join((reason or "").split())
     if not reason:
         raise FieldRefused("reason", _("Say why the report is hidden"))
     if report.hidden:
         raise Refused(_("This report is already hidden."), 409)
+    before = commitment.progress
     report.hidden_at, report.hidden_by_id, report.hidden_reason = utcnow(), actor.id, reason
     db.session.flush()
-    _refresh(report.commitment)
+    _refresh(commitment)
     audit.record(
         "commitment.report_hidden",
-        report.commitment,
+        commitment,
         actor=actor,
-        after={"report": report.id, "reason": reason},
+        before={"report": report.id, "progress": before},
+        after={"report": report.id, "reason": reason, "progress": commitment.progress},
     )
 
 
