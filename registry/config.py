@@ -180,6 +180,9 @@ def load(instance_path: str | os.PathLike) -> dict:
         # Mails one address can be sent from the public forms (registration, new password).
         "MAIL_RATE_LIMIT": os.environ.get("MAIL_RATE_LIMIT", "5 per hour"),
         "PER_PAGE": 25,
+        # Days between two reminders about the same overdue commitment (flask
+        # remind-overdue checks the value when it runs, and says so if it is not a number).
+        "REMINDER_PERIOD_DAYS": os.environ.get("REMINDER_PERIOD_DAYS", "30"),
         "PUBLIC_URL": _public_url(production),
         "TRUSTED_HOSTS": _trusted_hosts(),
         # Where people write about their personal data or an accessibility problem (shown on

@@ -1,6 +1,7 @@
-"""The commitment form, with repeating rows of deliverables and resources, and the progress
-report form. Every field is checked here, server-side, with a message that says how to put
-it right (forms are sent with ``novalidate``); the domain's rules are the services'.
+"""The commitment form, with repeating rows of deliverables and resources (the progress report
+form is in ``report_forms``). Every field is checked here, server-side, with a message that
+says how to put it right (forms are sent with ``novalidate``); the domain's rules are the
+services'.
 
 Rows are added and removed by submit buttons (``action`` = ``add-deliverable``,
 ``remove-deliverable-2`` …): htmx sends them and swaps the rows in place; without JavaScript
