@@ -111,7 +111,7 @@ def _path(rule, ids: dict[str, int]) -> str:
 
 
 @pytest.fixture
-def fuzzing(app, make_user, make_stakeholder, make_membership):
+def fuzzing(app, make_user, make_stakeholder, make_membership, make_commitment):
     """Clients for an anonymous visitor, a member and an administrator; the routes; a way to
     read each form's field names (once per role and route)."""
     member = make_user(Role.COMMUNITY)
@@ -136,6 +136,8 @@ def fuzzing(app, make_user, make_stakeholder, make_membership):
         "subject_id": own.id,
         "initiative_id": initiative_id,
         "partnership_id": partnership_id,
+        # A published commitment: its page, and the list with a row (and a light) in it.
+        "commitment_id": make_commitment(public),
     }
     clients = {"anonymous": app.test_client()}
     for role, user in (("member", member), ("admin", admin)):

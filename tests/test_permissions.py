@@ -124,6 +124,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     # Engagements: everyone reads them; staff record them and publish directly.
     # Commitments: the one in ``url_values`` is public and made by "Some Organization", whose
     # members are not among the roles here, so only staff may change or move it.
+    ("commitments.index", "GET"): EVERYONE,
     ("commitments.detail", "GET"): EVERYONE,
     ("commitments.create", "GET"): LOGGED_IN,
     ("commitments.create", "POST"): LOGGED_IN,
@@ -329,6 +330,7 @@ FIELD_NAMES = [
     "deliverables-0-baseline", "deliverables-0-target", "deliverables-0-unit",
     "deliverables-0-due_on", "deliverables-0-indicator", "resources-0-kind", "resources-0-id",
     "resources-0-amount", "resources-0-currency", "resources-0-description", "stakeholder",
+    "initiative", "engagement", "light", "goal", "target", "slipped",
 ]  # fmt: skip
 
 

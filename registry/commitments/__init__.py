@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("commitments", __name__, url_prefix="/commitments")
 
-from registry.commitments import entry, views  # noqa: E402,F401 - registers routes and types
+from registry.commitments import browse, entry, views  # noqa: E402,F401 - registers routes and types
