@@ -129,11 +129,12 @@ class Filters:
 
     @property
     def in_use(self) -> int:
-        return sum(1 for name in FILTERS if getattr(self, name))
+        """How many of the folded filters are set (the page names the others in words)."""
+        return sum(1 for name in FOLDED if getattr(self, name))
 
     @property
     def active(self) -> bool:
-        return bool(self.in_use)
+        return any(getattr(self, name) for name in FILTERS)
 
     def args(self, **changes) -> dict[str, str]:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -178,9 +179,8 @@ class Filters:
         return lists.Request(LISTING, self.conditions(on), {}, self.sort, self.dir)
 
 
-FILTERS = tuple(
-    f.name for f in fields(Filters) if f.name not in {"sort", "dir"}
-)  # every filter, for "n in use"
+FILTERS = tuple(f.name for f in fields(Filters) if f.name not in {"sort", "dir"})
+FOLDED = ("light", "sector", "country", "goal", "target", "slipped")  # the form's own
 
 
 def _sdg_items():
