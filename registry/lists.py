@@ -248,13 +248,16 @@ def page(
     per_page: int = 25,
     options: Sequence[Any] = (),
     joins: Sequence[Any] = (),
+    columns: Sequence[Any] = (),
 ) -> Page:
     """One page of the list in one statement (plus whatever ``options`` load per page).
 
     ``cursor`` continues from a row; ``number`` (1..MAX_JUMP) jumps by a small OFFSET.
+    ``columns`` are computed in the same statement beside each row (a commitment's light):
+    the items are then rows ``(model, *columns)``.
     Raises ``BadPage`` for a cursor that is not this list's or not this sort's, and for a
     page number past MAX_JUMP."""
-    stmt = select(request.listing.model)
+    stmt = select(request.listing.model, *columns)
     for target in joins:
         stmt = stmt.join(target)
     stmt = stmt.options(*options).where(*request.where()).limit(per_page + 1)
@@ -263,7 +266,7 @@ def page(
         stmt = _ordered(
             stmt.where(_after(request, values, forward=forward)), request, reverse=not forward
         )
-        rows = list(db.session.scalars(stmt))
+        rows = _rows(stmt, columns)
         more = len(rows) > per_page
         rows = rows[:per_page]
         if not forward:
@@ -273,22 +276,31 @@ def page(
             # Came forward: there is a page before; came back: one after.
             has_next = more if forward else True
             has_prev = True if forward else more
-            result.next = _cursor(request, rows[-1], True) if has_next else None
-            result.prev = _cursor(request, rows[0], False) if has_prev else None
+            result.next = _cursor(request, _keyed(rows[-1], columns), True) if has_next else None
+            result.prev = _cursor(request, _keyed(rows[0], columns), False) if has_prev else None
         return result
     number = number or 1
     if number < 1 or number > MAX_JUMP:
         raise BadPage("number")
     stmt = _ordered(stmt.offset((number - 1) * per_page), request)
-    rows = list(db.session.scalars(stmt))
+    rows = _rows(stmt, columns)
     more = len(rows) > per_page
     rows = rows[:per_page]
     result = Page(rows, per_page, number=number)
     if rows and more:
-        result.next = _cursor(request, rows[-1], True)
+        result.next = _cursor(request, _keyed(rows[-1], columns), True)
     if rows and number > 1:
-        result.prev = _cursor(request, rows[0], False)
+        result.prev = _cursor(request, _keyed(rows[0], columns), False)
     return result
+
+
+def _rows(stmt: Select, columns: Sequence[Any]) -> list:
+    return list(db.session.execute(stmt).all() if columns else db.session.scalars(stmt))
+
+
+def _keyed(row: Any, columns: Sequence[Any]) -> Any:
+    """The model instance whose sort columns make the cursor."""
+    return row[0] if columns else row
 
 
 # --- counts -----------------------------------------------------------------------------------

@@ -125,6 +125,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     # Engagements: everyone reads them; staff record them and publish directly.
     # Commitments: the one in ``url_values`` is public and made by "Some Organization", whose
     # members are not among the roles here, so only staff may change or move it.
+    ("commitments.index", "GET"): EVERYONE,
     ("commitments.detail", "GET"): EVERYONE,
     ("commitments.create", "GET"): LOGGED_IN,
     ("commitments.create", "POST"): LOGGED_IN,
@@ -345,6 +346,7 @@ FIELD_NAMES = [
     "resources-0-amount", "resources-0-currency", "resources-0-description", "stakeholder",
     "reported_on", "covers_from", "covers_to", "narrative", "evidence_url", "reason",
     "updates-0-deliverable_id", "updates-0-achieved", "updates-0-done_on",
+    "initiative", "engagement", "light", "goal", "target", "slipped",
 ]  # fmt: skip
 
 

@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("commitments", __name__, url_prefix="/commitments")
 
-from registry.commitments import entry, reports, views  # noqa: E402,F401 - registers routes and types
+from registry.commitments import (  # noqa: E402,F401 - registers routes and types
+    browse,
+    entry,
+    reports,
+    views,
+)

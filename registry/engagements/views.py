@@ -167,9 +167,26 @@ def detail(engagement_id: int):
         json_ld=linked_data.event(engagement, url, _stakeholder_url),
         is_past=engagement.end < utcnow(),
         **_common(),
+        **_commitments_block(engagement),
     )
     response.last_modified = as_utc(engagement.updated_at)
     return response
+
+
+def _commitments_block(engagement: Engagement) -> dict[str, Any]:
+    """The pledges made at it, counted per light (one grouped statement), and when there are
+    any, the first of them with their lights (one statement)."""
+    from registry.commitments import listing, progress
+
+    on = progress.today()
+    summary = listing.engagement_summary(engagement.id, on)
+    return {
+        "commitments": listing.of_engagement(engagement.id, on) if summary.total else None,
+        "commitment_summary": summary,
+        "commitment_summary_parts": listing.summary_parts(summary),
+        "commitments_made_at": listing.MADE_AT[engagement.kind],
+        **listing.labels_context(),
+    }
 
 
 @bp.route("/<int:engagement_id>.ics")

@@ -174,8 +174,15 @@ def detail_context(initiative: Initiative, **extra: Any) -> dict[str, Any]:
 @requires("public")
 def detail(initiative_id: int):
     """One initiative: what it is, and its partners grouped by role."""
+    from registry.commitments import listing, progress
+
     initiative = load(initiative_id)
-    response = render("initiatives/detail.html", **detail_context(initiative))
+    response = render(
+        "initiatives/detail.html",
+        **detail_context(initiative),
+        commitments=listing.of_initiative(initiative.id, progress.today()),
+        **listing.labels_context(),
+    )
     response.last_modified = initiative.updated_at
     return response
 

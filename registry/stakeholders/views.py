@@ -154,9 +154,20 @@ def detail(stakeholder_id: int):
         partnerships=initiative_queries.of_stakeholder(stakeholder.id),
         role_labels=PARTNERSHIP_ROLE_LABELS,
         **_engagements_block(stakeholder),
+        **_commitments_block(stakeholder),
     )
     response.last_modified = stakeholder.updated_at
     return response
+
+
+def _commitments_block(stakeholder: Stakeholder) -> dict:
+    """Its first approved commitments with their lights: one statement."""
+    from registry.commitments import listing, progress
+
+    return {
+        "commitments": listing.of_stakeholder(stakeholder.id, progress.today()),
+        **listing.labels_context(),
+    }
 
 
 def _engagements_block(stakeholder: Stakeholder) -> dict:
