@@ -51,13 +51,14 @@ db: setup
 run: db
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-# The whole suite on SQLite (browser tests included), then again on PostgreSQL.
+# The whole suite on SQLite (browser tests included) and again on PostgreSQL, side by side.
 # A part that cannot run is said loudly; with CI=true it is a failure.
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	@# The two runs share nothing (their own database, their own Redis numbers), so they run
+	@# side by side on two cores; each run's output is printed whole when it ends.
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: setup browser
 	@echo "== Suite on SQLite, with the browser tests"
@@ -66,7 +67,9 @@ test-sqlite: setup browser
 test-postgres: setup
 	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1].replace('+psycopg', ''), connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
 		echo "== Suite on PostgreSQL ($(TEST_DATABASE_URL))"; \
-		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest -p no:cacheprovider -m "not browser"; \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL=redis://127.0.0.1:6379/14 \
+			TEST_PAGE_CACHE_URL=redis://127.0.0.1:6379/13 \
+			$(BIN)/python -m pytest -p no:cacheprovider -m "not browser"; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "!! PostgreSQL is not reachable at $(TEST_DATABASE_URL): CI requires it"; exit 1; \
 	else \

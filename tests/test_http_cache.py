@@ -76,13 +76,10 @@ def test_the_login_form_still_works_without_a_token_on_the_body(client, member_u
     assert "hx-headers" in html  # logged in: htmx writes carry the token
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
 @pytest.fixture
 def page_cache(app, monkeypatch):
     """The page cache on the test Redis (required in CI), emptied first."""
-    url = REDIS_URL.rsplit("/", 1)[0] + "/12"
+    url = os.environ.get("TEST_PAGE_CACHE_URL", "redis://127.0.0.1:6379/12")
     client = redis.Redis.from_url(url)
     try:
         client.flushdb()
