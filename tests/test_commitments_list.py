@@ -380,6 +380,24 @@ def test_the_initiative_page_lists_its_commitments_with_lights(
     assert "Kisumu Lakeside Group" in html
 
 
+def test_the_initiative_page_keeps_its_commitments_when_a_plain_form_comes_back_refused(
+    app, client, pledge, make_stakeholder, make_initiative, make_partnership, make_user
+):
+    from registry.models import Role
+    from tests.conftest import log_in
+
+    owner = make_stakeholder("Kisumu Lakeside Group")
+    initiative = make_initiative("Lake Basin Programme")
+    make_partnership(initiative, owner)
+    pledge("Lake pledge", date(2026, 1, 15), stakeholder=owner, initiative_id=initiative.id)
+    officer = make_user(Role.OFFICER)
+    with time_machine.travel(NOW, tick=False):  # logged in then, or the login has expired
+        log_in(client, officer)
+        refused = client.post(f"/initiatives/{initiative.id}/partners", data={"role": "lead"})
+    assert refused.status_code == 422
+    assert "Lake pledge" in refused.get_data(as_text=True)
+
+
 # --- statements -------------------------------------------------------------------------------
 
 

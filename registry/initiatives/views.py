@@ -13,7 +13,7 @@ from registry import countries, lists
 from registry.commit import Refused, Stale, committing
 from registry.engagements import times
 from registry.extensions import db
-from registry.htmx import render
+from registry.htmx import render, wants_fragment
 from registry.http_cache import cacheable
 from registry.initiatives import bp, queries, services
 from registry.initiatives.forms import InitiativeForm, JoinForm, PartnerForm
@@ -157,6 +157,11 @@ def detail_context(initiative: Initiative, **extra: Any) -> dict[str, Any]:
         "focus": None,
         "message": None,
     }
+    if not wants_fragment():  # the whole page (also when a plain form comes back refused)
+        from registry.commitments import listing, progress  # commitments import initiatives
+
+        context["commitments"] = listing.of_initiative(initiative.id, progress.today())
+        context.update(listing.labels_context())
     if staff and "partner_form" not in extra:
         context["partner_form"] = PartnerForm(formdata=None)
         context["picked"], context["found"] = None, []
@@ -174,15 +179,8 @@ def detail_context(initiative: Initiative, **extra: Any) -> dict[str, Any]:
 @requires("public")
 def detail(initiative_id: int):
     """One initiative: what it is, and its partners grouped by role."""
-    from registry.commitments import listing, progress
-
     initiative = load(initiative_id)
-    response = render(
-        "initiatives/detail.html",
-        **detail_context(initiative),
-        commitments=listing.of_initiative(initiative.id, progress.today()),
-        **listing.labels_context(),
-    )
+    response = render("initiatives/detail.html", **detail_context(initiative))
     response.last_modified = initiative.updated_at
     return response
 
