@@ -309,3 +309,16 @@ def test_unknown_codes_are_404_with_a_clear_message(
     response = client.get(url)
     assert response.status_code == 404
     assert says in response.get_data(as_text=True)
+
+
+def test_the_demo_resolution_shows_what_advances_each_paragraph(app, client):
+    """``flask seed-demo``: HSP/HA.2/RES.6 with its paragraphs, those the demo commitments are
+    aligned to counted, the others said to have none."""
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    html = page(client, "/frameworks/HSP/HA.2/RES.6")
+    codes = re.findall(r'href="/frameworks/HSP/HA.2/RES.6/items/([^"]+)"', html)
+    assert codes[:3] == ["OP2", "OP2(a)", "OP2(b)"]
+    assert "OP9" in codes
+    assert re.search(r'class="aligned-count">\d+ commitments?<', html)
+    assert 'class="aligned-count aligned-none">No commitment yet<' in html

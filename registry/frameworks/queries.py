@@ -104,16 +104,14 @@ def get_framework(code: str) -> Framework | None:
     return db.session.scalar(select(Framework).where(Framework.code == code))
 
 
-def top_items(framework_id: int, language: str) -> list[Entry]:
-    """A framework's items without a parent (the SDG goals, a resolution's paragraphs), each
-    with its children (a resolution's sub-paragraphs; not the SDG targets): one statement."""
-    top = _entries(
-        language, FrameworkItem.framework_id == framework_id, FrameworkItem.parent_id.is_(None)
-    )
-    if not top or top[0].kind == "goal":
-        return top
-    everything = _entries(language, FrameworkItem.framework_id == framework_id)
-    return tree(everything, None)
+def top_items(framework: Framework, language: str) -> list[Entry]:
+    """A framework's items without a parent: the SDG goals (without their targets), or a
+    resolution's paragraphs with their sub-paragraphs under them: one statement."""
+    if framework.code == SDG:
+        return _entries(
+            language, FrameworkItem.framework_id == framework.id, FrameworkItem.kind == "goal"
+        )
+    return tree(_entries(language, FrameworkItem.framework_id == framework.id), None)
 
 
 def sdg_goals(language: str) -> list[Entry]:

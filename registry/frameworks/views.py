@@ -108,7 +108,7 @@ def framework(code: str):
     return render(
         "frameworks/framework.html",
         framework=found,
-        items=queries.top_items(found.id, language),
+        items=queries.top_items(found, language),
         counts=queries.aligned_counts(found.id),
         page_lang=language,
         item_label=item_label,
