@@ -114,7 +114,7 @@ def _path(rule, ids: dict[str, int]) -> str:
 
 
 @pytest.fixture
-def fuzzing(app, make_user, make_stakeholder, make_membership):
+def fuzzing(app, make_user, make_stakeholder, make_membership, framework_items):
     """Clients for an anonymous visitor, a member and an administrator; the routes; a way to
     read each form's field names (once per role and route)."""
     member = make_user(Role.COMMUNITY)
@@ -160,6 +160,8 @@ def fuzzing(app, make_user, make_stakeholder, make_membership):
         "subject_id": own.id,
         "initiative_id": initiative_id,
         "partnership_id": partnership_id,
+        "code": "HSP/HA.2/RES.6",  # a resolution and its paragraph (framework_items)
+        "item": "OP2",
     }
     clients = {"anonymous": app.test_client()}
     for role, user in (("member", member), ("admin", admin)):

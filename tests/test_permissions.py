@@ -122,6 +122,10 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("admin.update_active", "POST"): ADMIN,
     ("admin.add_membership", "POST"): ADMIN,
     ("admin.remove_membership", "POST"): ADMIN,
+    # Frameworks: the agreements and their items are public reading.
+    ("frameworks.index", "GET"): EVERYONE,
+    ("frameworks.framework", "GET"): EVERYONE,
+    ("frameworks.item", "GET"): EVERYONE,
     # Engagements: everyone reads them; staff record them and publish directly.
     # Commitments: the one in ``url_values`` is public and made by "Some Organization", whose
     # members are not among the roles here, so only staff may change or move it.
@@ -204,7 +208,7 @@ def test_unknown_action_is_denied():
 
 
 @pytest.fixture
-def url_values(app, make_user, make_stakeholder):
+def url_values(app, make_user, make_stakeholder, framework_items):
     """Real ids for every URL variable, so a refusal is about permission, not a 404."""
     target = make_user(Role.COMMUNITY, name="Target Person")
     stakeholder = make_stakeholder(name="Some Organization")
@@ -274,6 +278,8 @@ def url_values(app, make_user, make_stakeholder):
         "contact_id": contact_id,
         "initiative_id": initiative_id,
         "partnership_id": partnership_id,
+        "code": "sdg",  # a framework and one of its items (the framework_items fixture)
+        "item": "11",
         # Admin-only routes refuse everyone else before loading anything; any id will do.
         "revision_id": 1,
         "slug": "claims",

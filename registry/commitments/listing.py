@@ -369,6 +369,12 @@ def of_engagement(engagement_id: int, on: date, limit: int = SHOWN) -> Shown:
     return _shown(Commitment.engagement_id == engagement_id, on, limit)
 
 
+def of_items(item_ids: list[int], on: date, limit: int = SHOWN) -> Shown:
+    """The first approved commitments aligned to any of these framework items (an item and
+    its children), by title, with lights: one statement."""
+    return _shown(_aligned(item_ids), on, limit)
+
+
 # What the pledges were made at, in words that read after "12 pledges made".
 MADE_AT = {
     EngagementKind.ROUNDTABLE: _l("at this roundtable"),

@@ -1,0 +1,160 @@
+"""The global agreements, read side: the list of frameworks, a framework's page (the SDG
+goals; a resolution's operative paragraphs with how many commitments each has) and an item's
+page (a goal, target, indicator or paragraph with its parts and the commitments aligned to it).
+
+Addresses carry the official symbols as they are written: ``/frameworks/HSP/HA.2/RES.6`` (a
+``path`` converter, since a resolution's symbol has slashes) and
+``/frameworks/HSP/HA.2/RES.6/items/OP2(a)``. No slug to keep in step with the code, and the
+address reads like the citation; the fixed ``items`` segment keeps the two rules apart.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import Blueprint, abort, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from registry.commitments import listing, progress
+from registry.frameworks import queries
+from registry.htmx import render
+from registry.http_cache import cacheable
+from registry.models import Framework
+from registry.permissions import requires
+
+bp = Blueprint("frameworks", __name__)
+
+SHOWN = 10  # commitments an item's page lists before linking to the commitment list
+LABELS = {
+    "goal": _l("Goal %(code)s"),
+    "target": _l("Target %(code)s"),
+    "indicator": _l("Indicator %(code)s"),
+}
+
+
+def item_label(entry: queries.Entry) -> str:
+    """ "Goal 11", "Target 11.3", "Indicator 11.3.1"; a paragraph by its code, "OP2(a)"."""
+    label = LABELS.get(entry.kind)
+    return str(label) % {"code": entry.code} if label else entry.code
+
+
+def _language() -> str:
+    """The ``FrameworkItemText.lang`` of the page's language."""
+    locale = get_locale()
+    return queries.stored_language(locale.language if locale else queries.SOURCE_LANGUAGE)
+
+
+def _not_found(message: str):
+    """A 404 that says what was not found (the generic page says only "no page")."""
+    abort(
+        render(
+            "errors/error.html",
+            status=404,
+            code=404,
+            title=_("Page not found"),
+            message=message,
+        )
+    )
+
+
+def _framework(code: str) -> Framework:
+    framework = queries.get_framework(code)
+    if framework is None:
+        _not_found(_("There is no global agreement with the code “%(code)s”.", code=code[:60]))
+    return framework
+
+
+def _session(code: str) -> str:
+    """ "HSP/HA.2" for "HSP/HA.2/RES.6": the Assembly session that adopted it."""
+    return code.rsplit("/RES", 1)[0] if "/RES" in code else code
+
+
+@bp.route("/frameworks/")
+@cacheable()
+@requires("public")
+def index():
+    """The 2030 Agenda with its goals; the Assembly's resolutions by session."""
+    everything = queries.frameworks()
+    sdg = next((f for f in everything if f.code == queries.SDG), None)
+    resolutions = sorted(
+        (f for f in everything if f.kind == "resolution"),
+        key=lambda f: (f.year or 0, queries.natural_key(f.code)),
+    )
+    sessions = [
+        (session, list(group))
+        for session, group in groupby(resolutions, key=lambda f: (_session(f.code), f.year))
+    ]
+    others = [f for f in everything if f.kind != "resolution" and f.code != queries.SDG]
+    return render(
+        "frameworks/index.html",
+        sdg=sdg,
+        goals=queries.sdg_goals(_language()) if sdg else [],
+        sessions=sessions,
+        others=others,
+        page_lang=_language(),
+    )
+
+
+@bp.route("/frameworks/<path:code>")
+@cacheable()
+@requires("public")
+def framework(code: str):
+    """A framework's top items: the SDG goals, or a resolution's operative paragraphs in order
+    with their sub-paragraphs, each with how many commitments advance it."""
+    found = _framework(code)
+    language = _language()
+    return render(
+        "frameworks/framework.html",
+        framework=found,
+        items=queries.top_items(found, language),
+        counts=queries.aligned_counts(found.id),
+        page_lang=language,
+        item_label=item_label,
+    )
+
+
+def _more_url(framework: Framework, item: queries.Entry) -> str | None:
+    """The commitment list filtered to the item, where it has such a filter."""
+    if framework.code == queries.SDG and item.kind == "goal":
+        return url_for("commitments.index", goal=item.code)
+    if framework.code == queries.SDG and item.kind == "target":
+        return url_for("commitments.index", target=item.code)
+    return None
+
+
+@bp.route("/frameworks/<path:code>/items/<item>")
+@cacheable()
+@requires("public")
+def item(code: str, item: str):
+    """A goal, target, indicator or paragraph: its parts, and the approved commitments aligned
+    to it or to its parts, with their lights."""
+    found = _framework(code)
+    language = _language()
+    entry = queries.get_item(found.id, item, language)
+    if entry is None:
+        _not_found(
+            _(
+                "%(framework)s has no item “%(code)s”.",
+                framework=found.code,
+                code=item[:30],
+            )
+        )
+    parent = queries.get_entry(entry.parent_id, language) if entry.parent_id else None
+    parts = queries.descendants(entry, language)
+    ids = [entry.id, *(e.id for e in queries.flatten(parts))]
+    shown = listing.of_items(ids, progress.today(), limit=SHOWN)
+    return render(
+        "frameworks/item.html",
+        framework=found,
+        item=entry,
+        parent=parent,
+        parts=parts,
+        counts=queries.aligned_counts(found.id) if parts else {},
+        shown=shown,
+        more_url=_more_url(found, entry),
+        page_lang=language,
+        item_label=item_label,
+        **listing.labels_context(),
+    )
