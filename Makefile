@@ -46,6 +46,7 @@ db: setup
 	$(BIN)/flask taxonomy sync
 	@if [ -d "$(SDG_DIR)" ]; then $(BIN)/flask frameworks import-sdg "$(SDG_DIR)"; \
 	else echo "SDG data not found at $(SDG_DIR): frameworks not imported"; fi
+	$(BIN)/flask frameworks import-nua
 	$(BIN)/flask seed-demo
 
 run: db

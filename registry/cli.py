@@ -1,4 +1,4 @@
-"""Flask commands: create-admin, seed-demo, frameworks import-sdg, taxonomy sync,
+"""Flask commands: create-admin, seed-demo, frameworks import-sdg and import-nua, taxonomy sync,
 generate stakeholders, counts check and recount, remind-overdue."""
 
 from __future__ import annotations
@@ -96,6 +96,16 @@ def import_sdg_command(directory: Path) -> None:
     except SdgDataError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(summary)
+
+
+@frameworks_cli.command("import-nua")
+def import_nua_command() -> None:
+    """Load the New Urban Agenda's sections (its outline is kept in the code)."""
+    from registry.frameworks.nua import import_nua
+
+    summary = import_nua()
     db.session.commit()
     click.echo(summary)
 

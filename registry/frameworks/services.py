@@ -25,7 +25,7 @@ def upsert_framework(code: str, kind: str, title: str, year: int | None = None) 
     return framework
 
 
-def _upsert_item(
+def upsert_item(
     existing: dict[str, FrameworkItem], framework: Framework, code: str, fields: dict
 ) -> tuple[FrameworkItem, str | None]:
     """Add or update one item by code; says "added", "updated" or None (unchanged)."""
@@ -43,7 +43,7 @@ def _upsert_item(
     return row, None
 
 
-def _items_by_code(framework: Framework) -> dict[str, FrameworkItem]:
+def items_by_code(framework: Framework) -> dict[str, FrameworkItem]:
     stmt = select(FrameworkItem).where(FrameworkItem.framework_id == framework.id)
     return {item.code: item for item in db.session.scalars(stmt)}
 
@@ -56,7 +56,7 @@ def import_sdg(directory: str | Path) -> str:
     """
     items = read_sdg(directory)
     framework = upsert_framework(SDG_CODE, "agenda", SDG_TITLE, 2015)
-    existing = _items_by_code(framework)
+    existing = items_by_code(framework)
     texts = {
         (t.item_id, t.lang): t
         for t in db.session.scalars(
@@ -75,7 +75,7 @@ def import_sdg(directory: str | Path) -> str:
             "short_title": source.short_titles.get("en"),
             "parent_id": parent.id if parent else None,
         }
-        row, outcome = _upsert_item(existing, framework, source.code, fields)
+        row, outcome = upsert_item(existing, framework, source.code, fields)
         outcomes.append(outcome)
         for lang, title in source.titles.items():
             short = source.short_titles.get(lang)
@@ -99,7 +99,7 @@ def import_sdg(directory: str | Path) -> str:
 def import_resolution(code: str, year: int, title: str, paragraphs: list[dict]) -> tuple[int, int]:
     """Load one UN-Habitat Assembly resolution and its operative paragraphs; idempotent."""
     framework = upsert_framework(code, "resolution", title, year)
-    existing = _items_by_code(framework)
+    existing = items_by_code(framework)
     outcomes = []
     for position, paragraph in enumerate(paragraphs, start=1):
         parent = existing[paragraph["parent"]] if paragraph.get("parent") else None
@@ -109,5 +109,5 @@ def import_resolution(code: str, year: int, title: str, paragraphs: list[dict]) 
             "title": paragraph["title"],
             "parent_id": parent.id if parent else None,
         }
-        outcomes.append(_upsert_item(existing, framework, paragraph["code"], fields)[1])
+        outcomes.append(upsert_item(existing, framework, paragraph["code"], fields)[1])
     return outcomes.count("added"), outcomes.count("updated")

@@ -31,6 +31,7 @@ LABELS = {
     "goal": _l("Goal %(code)s"),
     "target": _l("Target %(code)s"),
     "indicator": _l("Indicator %(code)s"),
+    "section": _l("Section %(code)s"),
 }
 
 
