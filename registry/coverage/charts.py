@@ -34,7 +34,8 @@ SDG_COLOURS = {
 }
 OTHER_COLOUR = "#4A5560"
 
-# The light colours of the commitment pages (static/css: .light-*), so a chart and a badge agree.
+# The lights in the commitment pages' colours (static/css: .light-*), overdue a lighter orange
+# than its badge's border so that it stands apart from inactive's grey in a stacked column.
 LIGHT_COLOURS = {
     Light.ON_TRACK: "#1A6B2F",
     Light.OVERDUE: "#C26A00",
@@ -44,7 +45,7 @@ LIGHT_COLOURS = {
 
 # The heat map's shades, from none to many partners; "none" is white with a border, so an
 # empty cell still shows on paper.
-HEAT = ["#FFFFFF", "#DEEBF7", "#9ECAE1", "#2B6CA3", "#08306B"]
+HEAT = ["#FFFFFF", "#C6DBEF", "#9ECAE1", "#2B6CA3", "#08306B"]
 
 
 def heat_level(n: int) -> int:
@@ -155,7 +156,7 @@ def stacked_lights(months: list[tuple[str, dict[Light, int]]]) -> StackedChart:
         columns.append(column)
     return StackedChart(
         columns=columns,
-        width=left + len(months) * (column_width + gap),
+        width=left + len(months) * (column_width + gap) + 40,  # the last label's tail
         height=height,
         column_width=column_width,
         max_value=top,
@@ -203,7 +204,7 @@ def heat_map(row_labels: list[str], column_labels: list[str], values: list[list[
             for j, label in enumerate(column_labels)
         ],
         cells=cells,
-        width=left + len(column_labels) * size + 8,
+        width=left + len(column_labels) * size + 100,  # the last labels lean right
         height=top + max(len(row_labels), 1) * size + 4,
         top=top,
         left=left,
