@@ -524,3 +524,36 @@ def test_lights_over_time_follow_the_rules_at_each_month_end(app, make_stakehold
     assert by_date[date(2026, 3, 31)] == {on: 1, over: 2, idle: 0, done: 1}
     assert by_date[date(2026, 6, 30)] == {on: 1, over: 1, idle: 1, done: 1}
     assert months[-1].total == 4
+
+
+def test_whole_registry_results_are_computed_once_per_version(app, monkeypatch):
+    from registry.coverage import memo
+
+    monkeypatch.setitem(app.config, "COVERAGE_MEMO", True)
+    calls: list[int] = []
+
+    def compute_once() -> int:
+        calls.append(1)
+        return len(calls)
+
+    with app.app_context():
+        memo.forget()
+        assert memo.remembered("k", 1, compute_once) == 1
+        assert memo.remembered("k", 1, compute_once) == 1
+        assert memo.remembered("k", 2, compute_once) == 2
+        assert memo.remembered("other", 2, compute_once) == 3
+        memo.forget()
+
+
+def test_the_page_with_the_memory_on_reads_the_same(app, client, registry, monkeypatch):
+    from registry.coverage import memo
+
+    monkeypatch.setitem(app.config, "COVERAGE_MEMO", True)
+    memo.forget()
+    first = client.get("/coverage/").get_data(as_text=True)
+    with count_queries(app) as statements:
+        second = client.get("/coverage/").get_data(as_text=True)
+    memo.forget()
+    assert "5 organizations take part." in first
+    assert "5 organizations take part." in second
+    assert len(statements) <= 4  # the version, the matrix's rows and cells

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
+    FromClause,
     Select,
     String,
     exists,
@@ -124,10 +125,15 @@ class Coverage:
 
 
 def approved(ids: Select) -> Select:
-    """The approved stakeholders among ``ids`` (a select of stakeholder ids)."""
-    return select(Stakeholder.id).where(
-        Stakeholder.status == Status.APPROVED, Stakeholder.id.in_(ids)
-    )
+    """The approved stakeholders among ``ids`` (a select of stakeholder ids), as the rows a
+    summary counts: ``stakeholder_id`` and ``sector_code``."""
+    return _rows(Stakeholder.id.in_(ids))
+
+
+def _rows(*where: ColumnElement[bool]) -> Select:
+    return select(
+        Stakeholder.id.label("stakeholder_id"), Stakeholder.sector_code.label("sector_code")
+    ).where(Stakeholder.status == Status.APPROVED, *where)
 
 
 def active_partners(*where: ColumnElement[bool]) -> Select:
@@ -153,8 +159,18 @@ def commitment_makers(*where: ColumnElement[bool]) -> Select:
 
 
 def registry_members(country: str | None = None) -> Select:
-    """Approved stakeholders (of ``country``) that take part in anything: three index probes
-    per stakeholder rather than a union of every partnership, participation and pledge."""
+    """Approved stakeholders taking part in anything. For the whole registry, the union of
+    the active partnerships, the participations and the approved commitments' makers (one
+    hash of each table's stakeholder ids); for one country, three index probes per
+    organization of that country instead, which reads only that country's rows."""
+    if country is None:
+        return approved(
+            union(
+                active_partners(),
+                select(EngagementParticipant.stakeholder_id),
+                commitment_makers(),
+            )
+        )
     taking_part = or_(
         exists().where(
             Partnership.stakeholder_id == Stakeholder.id,
@@ -165,10 +181,7 @@ def registry_members(country: str | None = None) -> Select:
             Commitment.stakeholder_id == Stakeholder.id, Commitment.status == Status.APPROVED
         ),
     )
-    stmt = select(Stakeholder.id).where(Stakeholder.status == Status.APPROVED, taking_part)
-    if country:
-        stmt = stmt.where(Stakeholder.country == country)
-    return stmt
+    return _rows(Stakeholder.country == country, taking_part)
 
 
 def goal_items(code: str) -> Select:
@@ -215,48 +228,49 @@ def goal_members(code: str, country: str | None = None) -> Select:
     if partners is not None:
         ids = union(ids, partners)
     stmt = approved(ids)
-    if country:
-        stmt = stmt.where(Stakeholder.country == country)
-    return stmt
+    return stmt.where(Stakeholder.country == country) if country else stmt
 
 
 # --- what they are ------------------------------------------------------------------------------
 
 
-def term_pairs(dimension: str, members: Select) -> Select:
-    """(stakeholder_id, code) for each member and each term of ``dimension`` it counts under."""
+def term_rows(dimension: str, rows: FromClause, *keys: str) -> Select:
+    """(``keys``..., stakeholder_id, code) for each of ``rows`` (which have ``stakeholder_id``
+    and ``sector_code``) and each term of ``dimension`` it counts under."""
     link = stakeholder_constituency.c
+    carried = [rows.c[key] for key in keys]
+    who = rows.c.stakeholder_id
     if dimension == SECTOR:
-        return select(
-            Stakeholder.id.label("stakeholder_id"), Stakeholder.sector_code.label("code")
-        ).where(Stakeholder.id.in_(members))
+        return select(*carried, who, rows.c.sector_code.label("code"))
     if dimension == CONSTITUENCY:
-        return select(
-            link.stakeholder_id.label("stakeholder_id"), link.constituency_code.label("code")
-        ).where(link.stakeholder_id.in_(members))
+        return (
+            select(*carried, who, link.constituency_code.label("code"))
+            .select_from(rows)
+            .join(stakeholder_constituency, link.stakeholder_id == who)
+        )
     by_sector = (
-        select(Stakeholder.id.label("stakeholder_id"), GapMapping.gap_group_code.label("code"))
-        .join(GapMapping, GapMapping.sector_code == Stakeholder.sector_code)
-        .where(Stakeholder.id.in_(members))
+        select(*carried, who, GapMapping.gap_group_code.label("code"))
+        .select_from(rows)
+        .join(GapMapping, GapMapping.sector_code == rows.c.sector_code)
     )
     by_constituency = (
-        select(link.stakeholder_id, GapMapping.gap_group_code)
+        select(*carried, who, GapMapping.gap_group_code.label("code"))
+        .select_from(rows)
+        .join(stakeholder_constituency, link.stakeholder_id == who)
         .join(GapMapping, GapMapping.constituency_code == link.constituency_code)
-        .where(link.stakeholder_id.in_(members))
     )
     return union(by_sector, by_constituency)  # UNION: a stakeholder counts once per group
 
 
 def summary(members: Select) -> Coverage:
-    """The coverage of one scope, from ``members`` (a select of approved stakeholder ids): one
-    grouped statement."""
-    members_cte = members.cte("members")
-    ids = select(members_cte.c.id)
+    """The coverage of one scope, from ``members`` (``approved``'s rows): one grouped
+    statement."""
+    rows = members.cte("members")
     branches = [
-        select(literal("total", String), literal("", String), func.count()).select_from(members_cte)
+        select(literal("total", String), literal("", String), func.count()).select_from(rows)
     ]
     for dimension in DIMENSIONS:
-        pairs = term_pairs(dimension, ids).subquery()
+        pairs = term_rows(dimension, rows).subquery(f"{dimension}_pairs")
         branches.append(
             select(literal(dimension, String), pairs.c.code, func.count()).group_by(pairs.c.code)
         )

@@ -2,9 +2,10 @@
 were on track, overdue, inactive or completed, by the rules of ``registry.commitments.progress``
 applied at that date.
 
-One grouped statement: the 12 dates as a small derived table, each approved commitment joined
-to the dates it was already published at, its visible progress reports up to each date, and
-the light worked out per (date, commitment) in SQL, then counted per date and light.
+One grouped statement: the 12 dates as a small derived table; each approved commitment's dated
+activity (its publication, its visible progress reports) as intervals from one activity to the
+next (a window function), so each month-end meets exactly the interval holding the latest
+activity at that date; the light worked out from it in SQL and counted per date and light.
 
 What the registry keeps makes this an approximation, honestly:
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Date, DateTime, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Date, DateTime, and_, case, cast, func, literal, or_, select, union_all
 
 from registry.commitments.progress import INACTIVE_AFTER, OVERDUE_AFTER, Light
 from registry.extensions import db
@@ -65,71 +66,66 @@ def lights_over_time(today: date) -> list[Month]:
         overdue, inactive = end - OVERDUE_AFTER, end - INACTIVE_AFTER
         rows.append(
             select(
-                literal(end, Date).label("on"),
+                _typed(end, Date()).label("on"),
                 # Published on or before the month-end: before the next day began (UTC).
-                literal(_midnight(end + timedelta(days=1)), DateTime(timezone=True)).label("until"),
-                literal(overdue, Date).label("overdue"),
-                literal(inactive, Date).label("inactive"),
-                # "Published before the cutoff day" for the timestamp ``approved_at``.
-                literal(_midnight(overdue), DateTime(timezone=True)).label("overdue_at"),
-                literal(_midnight(inactive), DateTime(timezone=True)).label("inactive_at"),
+                _typed(_midnight(end + timedelta(days=1)), DateTime(timezone=True)).label("until"),
+                _typed(overdue, Date()).label("overdue"),
+                _typed(inactive, Date()).label("inactive"),
             )
         )
     months = union_all(*rows).cte("months")
     m = months.c
-    per_commitment = (
+    approved = Commitment.status == Status.APPROVED
+    # Every dated activity of an approved commitment: its publication and each visible report.
+    activity = union_all(
         select(
-            m.on,
-            m.overdue,
-            m.inactive,
-            m.overdue_at,
-            m.inactive_at,
-            Commitment.id,
-            Commitment.approved_at,
-            Commitment.completed_on,
-            func.max(ProgressReport.reported_on).label("last_report"),
-        )
-        .select_from(months)
-        .join(
-            Commitment,
-            and_(Commitment.status == Status.APPROVED, Commitment.approved_at < m.until),
-        )
-        .outerjoin(
-            ProgressReport,
-            and_(
-                ProgressReport.commitment_id == Commitment.id,
-                ProgressReport.hidden_at.is_(None),
-                ProgressReport.reported_on <= m.on,
-            ),
-        )
-        .group_by(
-            m.on,
-            m.overdue,
-            m.inactive,
-            m.overdue_at,
-            m.inactive_at,
-            Commitment.id,
-            Commitment.approved_at,
-            Commitment.completed_on,
-        )
-        .subquery("per_commitment")
-    )
-    c = per_commitment.c
-
-    def quiet_since(day, at):
-        """No activity on or after the cutoff: published before it, no report since."""
-        return and_(c.approved_at < at, or_(c.last_report.is_(None), c.last_report < day))
-
+            Commitment.id.label("commitment_id"), _day(Commitment.approved_at).label("day")
+        ).where(approved),
+        select(ProgressReport.commitment_id, ProgressReport.reported_on)
+        .join(Commitment, Commitment.id == ProgressReport.commitment_id)
+        .where(approved, ProgressReport.hidden_at.is_(None)),
+    ).subquery("activity")
+    # Each activity holds as the latest until the next one: a month-end falls in exactly one
+    # such interval per commitment, so no (commitment, month) pair is grouped.
+    intervals = select(
+        activity.c.commitment_id,
+        activity.c.day,
+        func.lead(activity.c.day)
+        .over(partition_by=activity.c.commitment_id, order_by=activity.c.day)
+        .label("next_day"),
+    ).subquery("intervals")
+    i = intervals.c
     light = case(
-        (c.completed_on <= c.on, literal(Light.COMPLETED.value)),
-        (quiet_since(c.inactive, c.inactive_at), literal(Light.INACTIVE.value)),
-        (quiet_since(c.overdue, c.overdue_at), literal(Light.OVERDUE.value)),
+        (Commitment.completed_on <= m.on, literal(Light.COMPLETED.value)),
+        (i.day < m.inactive, literal(Light.INACTIVE.value)),
+        (i.day < m.overdue, literal(Light.OVERDUE.value)),
         else_=literal(Light.ON_TRACK.value),
-    ).label("light")
-    lights = select(c.on, light).subquery("lights")
-    stmt = select(lights.c.on, lights.c.light, func.count()).group_by(lights.c.on, lights.c.light)
+    )
+    stmt = (
+        select(m.on, light, func.count())
+        .select_from(months)
+        .join(intervals, and_(i.day <= m.on, or_(i.next_day.is_(None), i.next_day > m.on)))
+        .join(Commitment, Commitment.id == i.commitment_id)
+        .where(Commitment.approved_at < m.until)
+        .group_by(m.on, light)
+    )
     counts: dict[date, dict[Light, int]] = {end: dict.fromkeys(LIGHTS, 0) for end in ends}
     for on, value, n in db.session.execute(stmt):
         on = on if isinstance(on, date) else date.fromisoformat(str(on))
         counts[on][Light(value)] = n
     return [Month(end, counts[end]) for end in ends]
+
+
+def _typed(value, type_):
+    """A constant of the derived table: cast on PostgreSQL, whose UNION would otherwise type
+    it as text; as it is on SQLite, whose CAST to DATE would make a number of it."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(literal(value, type_), type_)
+    return literal(value, type_)
+
+
+def _day(column):
+    """A timestamp's date in UTC, as ``light_of`` takes it (``approved_at.date()``)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(func.timezone("UTC", column), Date)
+    return func.date(column)

@@ -16,9 +16,9 @@ from flask import Blueprint, abort, request, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
-from registry import countries
+from registry import countries, counts
 from registry.commitments import listing, progress
-from registry.coverage import charts, compute, history, matrix
+from registry.coverage import charts, compute, history, matrix, memo
 from registry.frameworks import queries as frameworks
 from registry.htmx import render
 from registry.http_cache import cacheable
@@ -76,19 +76,23 @@ def sdg_chart(goals: list[frameworks.Entry], counts: dict[int, int]) -> charts.B
     )
 
 
-def _sdg_context() -> dict[str, Any]:
-    """The goals and their commitment counts: three statements."""
+def _sdg_context(version: int) -> dict[str, Any]:
+    """The goals and their commitment counts: three statements, once per content version."""
     language = _language()
-    sdg = frameworks.get_framework(frameworks.SDG)
-    goals = frameworks.sdg_goals(language) if sdg else []
-    return {
-        "sdg_goals": goals,
-        "sdg_counts": frameworks.aligned_counts(sdg.id) if sdg else {},
-    }
+
+    def read() -> dict[str, Any]:
+        sdg = frameworks.get_framework(frameworks.SDG)
+        return {
+            "sdg_goals": frameworks.sdg_goals(language) if sdg else [],
+            "sdg_counts": frameworks.aligned_counts(sdg.id) if sdg else {},
+        }
+
+    return memo.remembered(("sdg", language), version, read)
 
 
 def _lights_chart() -> dict[str, Any]:
-    months = history.lights_over_time(progress.today())
+    today = progress.today()
+    months = memo.remembered("lights", today, lambda: history.lights_over_time(today))
     labelled = [(format_date(m.on, "MMM yyyy"), m.counts) for m in months]
     return {
         "light_months": months,
@@ -108,7 +112,12 @@ def _page(country: str | None, goal: str | None, *, endpoint: str, **values: Any
         table = matrix.page(query, None)
         status = 400
         notice = _("That page link is damaged or out of date, so the table starts again here.")
-    scope = compute.of_goal(goal, country) if goal else compute.of_registry(country)
+    version = counts.content_version()
+    scope = memo.remembered(
+        ("scope", country, goal),
+        version,
+        lambda: compute.of_goal(goal, country) if goal else compute.of_registry(country),
+    )
     names = [_(name) for _code, name in table.columns]
     return render(
         "coverage/index.html",
@@ -122,6 +131,7 @@ def _page(country: str | None, goal: str | None, *, endpoint: str, **values: Any
             [row.title for row in table.rows], names, [row.cells for row in table.rows]
         ),
         heat_level=charts.heat_level,
+        cap=matrix.CAP,
         country=country,
         goal=goal,
         country_name=countries.name,
@@ -132,7 +142,7 @@ def _page(country: str | None, goal: str | None, *, endpoint: str, **values: Any
         page_url=lambda **changes: url_for(
             endpoint, **values, **query_args(query, values, changes)
         ),
-        **_sdg_context(),
+        **_sdg_context(version),
         **_lights_chart(),
         **listing.labels_context(),
     )
