@@ -396,7 +396,7 @@ def test_the_coverage_page_shows_the_summary_and_the_matrix(client, registry):
     html = client.get("/coverage/").get_data(as_text=True)
     assert "5 organizations take part." in html
     assert "Business and industry" in html.split("Missing:")[1]
-    assert "Initiatives \u00d7 sectors" in html
+    assert "Initiatives by sector" in html
     assert "National Urban Policy" in html
     assert 'aria-hidden="true"' in html
     assert "<svg" in html

@@ -71,6 +71,17 @@ DIMENSION_LABELS = {
     CONSTITUENCY: _l("Constituencies"),
     GAP: _l("GAP partner constituent groups"),
 }
+# The matrix's heading and its table's caption, whole sentences for the translators.
+MATRIX_TITLES = {
+    SECTOR: _l("Initiatives by sector"),
+    CONSTITUENCY: _l("Initiatives by constituency"),
+    GAP: _l("Initiatives by GAP partner constituent group"),
+}
+MATRIX_CAPTIONS = {
+    SECTOR: _l("Active partners of each initiative by sector"),
+    CONSTITUENCY: _l("Active partners of each initiative by constituency they speak for"),
+    GAP: _l("Active partners of each initiative by GAP partner constituent group"),
+}
 
 # The groups an initiative or engagement is flagged for when none of its partners is one.
 # Chosen from DOMAIN.md ("an initiative with no grassroots organization, no women's or youth

@@ -138,6 +138,8 @@ def _page(country: str | None, goal: str | None, *, endpoint: str, **values: Any
         countries_menu=countries.by_name(),
         dimensions=compute.DIMENSIONS,
         dimension_labels=compute.DIMENSION_LABELS,
+        matrix_titles=compute.MATRIX_TITLES,
+        matrix_captions=compute.MATRIX_CAPTIONS,
         key_groups=compute.KEY_GROUPS,
         page_url=lambda **changes: url_for(
             endpoint, **values, **query_args(query, values, changes)

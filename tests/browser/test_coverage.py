@@ -58,9 +58,7 @@ def test_the_coverage_page_at_each_width(screen: Page, goals) -> None:
 
     screen.get_by_role("link", name="GAP partner constituent groups").click()
     expect(
-        screen.get_by_role(
-            "heading", level=2, name="Initiatives \u00d7 gap partner constituent groups"
-        )
+        screen.get_by_role("heading", level=2, name="Initiatives by GAP partner constituent group")
     ).to_be_visible()
     screen.get_by_role("link", name="sort by the number of gaps").click()
     expect(screen.locator(".coverage-matrix tbody th").first).to_have_text("Empty Programme")
