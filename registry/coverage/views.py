@@ -96,13 +96,14 @@ def _lights_chart() -> dict[str, Any]:
     labelled = [(format_date(m.on, "MMM yyyy"), m.counts) for m in months]
     return {
         "light_months": months,
-        "light_month_labels": [label for label, _counts in labelled],
         "light_chart": charts.stacked_lights(labelled),
         "light_order": history.LIGHTS,
     }
 
 
 def _page(country: str | None, goal: str | None, *, endpoint: str, **values: Any):
+    """The coverage page for the scope (the whole registry, a country, a goal or both), the
+    matrix under the same filters, and the registry-wide charts."""
     query = matrix.Query.from_args(request.args, country, goal)
     cursor = clean(request.args.get("cursor"), 1_000) or None
     status, notice = 200, None
