@@ -215,6 +215,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.auditlog import bp as auditlog_bp
     from registry.auth.views import bp as auth_bp
     from registry.commitments import bp as commitments_bp
+    from registry.coverage.views import bp as coverage_bp
     from registry.engagements import bp as engagements_bp
     from registry.frameworks.views import bp as frameworks_bp
     from registry.initiatives import bp as initiatives_bp
@@ -232,3 +233,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(engagements_bp, url_prefix="/engagements")
     app.register_blueprint(commitments_bp)
     app.register_blueprint(frameworks_bp)
+    app.register_blueprint(coverage_bp)

@@ -91,7 +91,7 @@ QUERY_KEYS = [
     "q", "page", "cursor", "sort", "dir", "sector", "constituency", "country", "scale",
     "city", "next", "name", "role", "active", "status", "action", "entry", "actor", "since",
     "until", "kind", "source", "target", "id", "partner", "field", "stakeholder_q", "lead_q",
-    "cancel", "stakeholder", "alignment_q", "alignment",
+    "cancel", "stakeholder", "alignment_q", "alignment", "goal", "by",
 ]  # fmt: skip
 # Posted without a form page to read them from (POST-only routes).
 FORM_KEYS = ["comment", "reason", "message", "role", "active", "next", "source", "target"]
@@ -162,6 +162,8 @@ def fuzzing(app, make_user, make_stakeholder, make_membership, framework_items):
         "partnership_id": partnership_id,
         "code": "HSP/HA.2/RES.6",  # a resolution and its paragraph (framework_items)
         "item": "OP2",
+        "cc": "KE",  # a country's and a goal's coverage page (framework_items has goal 11)
+        "number": "11",
     }
     clients = {"anonymous": app.test_client()}
     for role, user in (("member", member), ("admin", admin)):

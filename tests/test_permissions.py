@@ -126,6 +126,10 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("frameworks.index", "GET"): EVERYONE,
     ("frameworks.framework", "GET"): EVERYONE,
     ("frameworks.item", "GET"): EVERYONE,
+    # Coverage: who takes part and who is missing, public reading.
+    ("coverage.index", "GET"): EVERYONE,
+    ("coverage.country", "GET"): EVERYONE,
+    ("coverage.goal", "GET"): EVERYONE,
     # Engagements: everyone reads them; staff record them and publish directly.
     # Commitments: the one in ``url_values`` is public and made by "Some Organization", whose
     # members are not among the roles here, so only staff may change or move it.
@@ -280,6 +284,8 @@ def url_values(app, make_user, make_stakeholder, framework_items):
         "partnership_id": partnership_id,
         "code": "sdg",  # a framework and one of its items (the framework_items fixture)
         "item": "11",
+        "cc": "KE",  # a country's and a goal's coverage page
+        "number": "11",
         # Admin-only routes refuse everyone else before loading anything; any id will do.
         "revision_id": 1,
         "slug": "claims",
@@ -352,7 +358,7 @@ FIELD_NAMES = [
     "resources-0-amount", "resources-0-currency", "resources-0-description", "stakeholder",
     "reported_on", "covers_from", "covers_to", "narrative", "evidence_url", "reason",
     "updates-0-deliverable_id", "updates-0-achieved", "updates-0-done_on",
-    "initiative", "engagement", "light", "goal", "target", "slipped",
+    "initiative", "engagement", "light", "goal", "target", "slipped", "by",
 ]  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from jinja2_fragments.flask import render_block
 
 from registry import countries, lists
 from registry.commit import Refused, committing
+from registry.coverage.compute import of_engagement as coverage_of
 from registry.engagements import bp, calendar, linked_data, queries, services, times
 from registry.engagements.forms import ButtonForm, EngagementForm, OutcomeForm, ParticipantForm
 from registry.extensions import db
@@ -168,6 +169,7 @@ def detail(engagement_id: int):
         is_past=engagement.end < utcnow(),
         **_common(),
         **_commitments_block(engagement),
+        coverage_report=coverage_of(engagement.id),
     )
     response.last_modified = as_utc(engagement.updated_at)
     return response

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from registry import countries, lists
 from registry.commit import Refused, Stale, committing
+from registry.coverage.compute import of_initiative as coverage_of
 from registry.engagements import times
 from registry.extensions import db
 from registry.htmx import render, wants_fragment
@@ -180,7 +181,11 @@ def detail_context(initiative: Initiative, **extra: Any) -> dict[str, Any]:
 def detail(initiative_id: int):
     """One initiative: what it is, and its partners grouped by role."""
     initiative = load(initiative_id)
-    response = render("initiatives/detail.html", **detail_context(initiative))
+    response = render(
+        "initiatives/detail.html",
+        **detail_context(initiative),
+        coverage_report=coverage_of(initiative.id),
+    )
     response.last_modified = initiative.updated_at
     return response
 
