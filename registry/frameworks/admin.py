@@ -16,6 +16,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from registry.commit import FieldRefused, Refused, committing
 from registry.extensions import db
@@ -123,16 +124,16 @@ def framework_update(code: str):
 # --- a paragraph --------------------------------------------------------------------------------
 
 
-def _parent_choices(framework: Framework, item: FrameworkItem | None) -> list[tuple[str, str]]:
+def _parent_choices(framework: Framework, item: FrameworkItem | None) -> list[SelectChoice]:
     """Top-level paragraphs of the resolution (one statement), the item itself left out."""
     stmt = (
         select(FrameworkItem.id, FrameworkItem.code)
         .where(FrameworkItem.framework_id == framework.id, FrameworkItem.parent_id.is_(None))
         .order_by(FrameworkItem.position, FrameworkItem.id)
     )
-    choices = [("", _("None: a paragraph of its own"))]
+    choices = [SelectChoice("", _("None: a paragraph of its own"))]
     choices += [
-        (str(row_id), code)
+        SelectChoice(str(row_id), code)
         for row_id, code in db.session.execute(stmt)
         if item is None or row_id != item.id
     ]

@@ -17,6 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from registry.forms import IsoDateField, MultiCheckboxField, clean_text, one_line
@@ -149,7 +150,9 @@ def _ids(values: list[Any]) -> list[int]:
 class StatusForm(FlaskForm):
     state = RadioField(
         _l("Where it stands"),
-        choices=[(state.value, label) for state, label in IMPLEMENTATION_STATE_LABELS.items()],
+        choices=[
+            SelectChoice(state.value, label) for state, label in IMPLEMENTATION_STATE_LABELS.items()
+        ],
         validators=[InputRequired(_l("Choose where it stands"))],
     )
     period = StringField(

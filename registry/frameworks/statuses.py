@@ -14,6 +14,7 @@ from typing import Any
 from flask import abort, flash, redirect, request
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from registry.commit import FieldRefused, Refused, committing
 from registry.commitments import progress
@@ -46,7 +47,7 @@ def _paragraph_choices(framework: Framework, status: ImplementationStatus | None
         .order_by(FrameworkItem.position, FrameworkItem.id)
     )
     return [
-        (str(row_id), code)
+        SelectChoice(str(row_id), code)
         for row_id, code, archived_at in db.session.execute(stmt)
         if archived_at is None or row_id in kept
     ]
