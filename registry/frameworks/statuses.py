@@ -22,6 +22,7 @@ from registry.extensions import db
 from registry.frameworks import services
 from registry.frameworks.admin import _on_field, _refused_page, framework_url, me
 from registry.frameworks.forms import HideStatusForm, StatusForm
+from registry.frameworks.tracking import paragraph_order
 from registry.frameworks.views import _framework, bp
 from registry.htmx import render
 from registry.models import Framework, FrameworkItem, ImplementationStatus
@@ -41,10 +42,12 @@ def _paragraph_choices(framework: Framework, status: ImplementationStatus | None
     """The resolution's paragraphs in order (sub-paragraphs under theirs): one statement.
     Archived ones are offered only where the line already serves them."""
     kept = {item.id for item in status.items} if status is not None else set()
+    order, (parent, onclause) = paragraph_order()
     stmt = (
         select(FrameworkItem.id, FrameworkItem.code, FrameworkItem.archived_at)
+        .outerjoin(parent, onclause)
         .where(FrameworkItem.framework_id == framework.id)
-        .order_by(FrameworkItem.position, FrameworkItem.id)
+        .order_by(*order)
     )
     return [
         SelectChoice(str(row_id), code)

@@ -11,8 +11,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from registry.extensions import db
 from registry.models import (
@@ -78,6 +80,21 @@ def briefing_code(code: str) -> str:
     return code.replace("(", "").replace(")", "")
 
 
+def paragraph_order() -> tuple[list, Any]:
+    """ORDER BY terms that keep a sub-paragraph under its paragraph (OP2, OP2(a), OP9) when
+    items are listed flat, whatever positions they were given; with the outer join they need
+    (``FrameworkItem`` to its parent)."""
+    parent = aliased(FrameworkItem)
+    terms = [
+        func.coalesce(parent.position, FrameworkItem.position),
+        func.coalesce(parent.id, FrameworkItem.id),
+        FrameworkItem.parent_id.is_not(None),
+        FrameworkItem.position,
+        FrameworkItem.id,
+    ]
+    return terms, (parent, parent.id == FrameworkItem.parent_id)
+
+
 def status_lines(framework_ids: list[int], with_hidden: bool = False) -> dict[int, list]:
     """The statuses of each framework, in their order, by framework id: two statements."""
     if not framework_ids:
@@ -102,11 +119,13 @@ def status_lines(framework_ids: list[int], with_hidden: bool = False) -> dict[in
     ]
     by_id = {line.id: line for line in lines}
     if by_id:
+        order, (parent, onclause) = paragraph_order()
         links = (
             select(implementation_status_item.c.status_id, FrameworkItem.id, FrameworkItem.code)
             .join(FrameworkItem, FrameworkItem.id == implementation_status_item.c.item_id)
+            .outerjoin(parent, onclause)
             .where(implementation_status_item.c.status_id.in_(list(by_id)))
-            .order_by(FrameworkItem.position, FrameworkItem.id)
+            .order_by(*order)
         )
         for status_id, item_id, code in db.session.execute(links):
             by_id[status_id].codes.append(code)
