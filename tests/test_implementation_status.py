@@ -303,7 +303,7 @@ def test_the_page_shows_each_paragraphs_lines_and_those_with_none(app, client, f
     html = response.get_data(as_text=True)
     section = html[html.index('id="implementation"') : html.index('id="items-title"')]
     assert "<strong>urban action funding window</strong>" in section
-    assert '<h4 class="status-paragraph">OP2</h4>' in section
+    assert '<h4 class="impl-paragraph">OP2</h4>' in section
     assert "No implementation recorded for:" in section
     assert "OP9" in section[section.index("No implementation recorded for:") :]
 

@@ -80,7 +80,7 @@ def test_add_a_paragraph_record_a_status_and_read_the_briefing(screen: Page, peo
     screen.get_by_label("For which period (needed when planned)").fill("2024-25")
     screen.get_by_role("button", name="Save").click()
     expect(screen.get_by_text("The line is recorded.")).to_be_visible()
-    expect(screen.locator(".status-line").first).to_contain_text("Planned · 2024-25")
+    expect(screen.locator(".impl-line").first).to_contain_text("Planned · 2024-25")
     check_a11y(screen)
     fits(screen)
     screenshot(screen, f"tracking-{width}.png")
