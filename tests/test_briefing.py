@@ -20,10 +20,12 @@ from registry.frameworks.demo import STATUSES
 from registry.frameworks.tracking import briefing_code
 from registry.models import Framework, ImplementationState
 from tests.querycount import count_queries
+from tests.test_http_cache import page_cache  # noqa: F401 - the fixture, on the test Redis
 
 SESSION_2019 = [f"HSP/HA.1/RES.{n}" for n in range(1, 6)]
 SESSION_2023 = [f"HSP/HA.2/RES.{n}" for n in range(1, 9)]
 BOTH = SESSION_2019 + SESSION_2023
+RES6_URL = "/frameworks/HSP/HA.2/RES.6"
 # Symbol (year), an en dash, title: as seed 003 writes it.
 RES6_HEADING = "HSP/HA.2/RES.6 (2023) \u2013 Localization of the Sustainable Development Goals"
 
@@ -219,3 +221,32 @@ def test_the_briefing_is_a_fixed_number_of_statements(app, client, demo):
     with count_queries(app) as all_of_them:
         client.get("/frameworks/briefing", query_string={"resolution": BOTH})
     assert len(all_of_them) == len(one)
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_a_new_line_is_never_hidden_by_the_page_cache(app, client, framework_items):
+    """Recording a line moves the content version on, so the stored briefing and resolution
+    page (rendered for anonymous readers) are not served again."""
+    url = "/frameworks/briefing?resolution=HSP/HA.2/RES.6"
+    assert "No implementation recorded yet." in client.get(url).get_data(as_text=True)
+    assert "Set up the funding window" not in client.get(RES6_URL).get_data(as_text=True)
+    with app.app_context():
+        from registry.frameworks import services
+
+        framework = db.session.scalar(select(Framework).where(Framework.code == "HSP/HA.2/RES.6"))
+        services.record_status(
+            framework,
+            {
+                "state": ImplementationState.DONE,
+                "period": "",
+                "text": "Set up the funding window",
+                "items": [framework_items["OP2"]],
+                "recorded_on": date(2024, 3, 21),
+            },
+            None,
+            date(2024, 3, 21),
+        )
+        db.session.commit()
+    bullets = bullets_by_resolution(client.get(url).get_data(as_text=True))
+    assert bullets["HSP/HA.2/RES.6"] == ["Done ✓: Set up the funding window (OP2)"]
+    assert "Set up the funding window" in client.get(RES6_URL).get_data(as_text=True)
