@@ -250,3 +250,10 @@ def test_a_new_line_is_never_hidden_by_the_page_cache(app, client, framework_ite
     bullets = bullets_by_resolution(client.get(url).get_data(as_text=True))
     assert bullets["HSP/HA.2/RES.6"] == ["Done ✓: Set up the funding window (OP2)"]
     assert "Set up the funding window" in client.get(RES6_URL).get_data(as_text=True)
+
+
+def test_too_many_resolutions_is_a_400_that_says_so(app, client, framework_items):
+    codes = [f"HSP/HA.2/RES.{n}" for n in range(1, 50)]
+    response = client.get("/frameworks/briefing", query_string={"resolution": codes})
+    assert response.status_code == 400
+    assert "at most 40 resolutions" in response.get_data(as_text=True)

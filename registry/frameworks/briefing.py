@@ -95,7 +95,10 @@ def _by_session(resolutions: list[Framework]) -> list[tuple[tuple[str, int | Non
 
 
 class NoneChosen(Exception):
-    pass
+    """The request names no resolution (or more than a briefing takes): a 400 that says so."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or _("Choose at least one resolution for the briefing."))
 
 
 def _chosen() -> list[Framework]:
@@ -105,7 +108,7 @@ def _chosen() -> list[Framework]:
     if not codes:
         raise NoneChosen()
     if len(codes) > MAX_CHOSEN:
-        _not_found(_("A briefing covers at most %(n)d resolutions.", n=MAX_CHOSEN))
+        raise NoneChosen(_("A briefing covers at most %(n)d resolutions.", n=MAX_CHOSEN))
     usable = [code for code in codes if queries.usable_code(code)]
     found = {
         f.code: f
@@ -130,8 +133,8 @@ def _choose_page(status: int = 200, problem: str | None = None):
     )
 
 
-def _none_chosen():
-    return _choose_page(400, _("Choose at least one resolution for the briefing."))
+def _none_chosen(refusal: NoneChosen):
+    return _choose_page(400, str(refusal))
 
 
 @bp.route("/frameworks/briefing")
@@ -144,8 +147,8 @@ def briefing():
         return _choose_page()
     try:
         chosen = _chosen()
-    except NoneChosen:
-        return _none_chosen()
+    except NoneChosen as refusal:
+        return _none_chosen(refusal)
     return render(
         "frameworks/briefing.html",
         sessions=_by_session(_resolutions()),
@@ -209,8 +212,8 @@ def briefing_markdown():
     """The briefing as a Markdown file."""
     try:
         chosen = _chosen()
-    except NoneChosen:
-        return _none_chosen()
+    except NoneChosen as refusal:
+        return _none_chosen(refusal)
     today = progress.today()
     body = markdown(sections(chosen), _title(), _as_of(today))
     return _download(body.encode("utf-8"), "text/markdown", _filename(today, "md"))
@@ -251,8 +254,8 @@ def briefing_docx():
     """The briefing as a Word document."""
     try:
         chosen = _chosen()
-    except NoneChosen:
-        return _none_chosen()
+    except NoneChosen as refusal:
+        return _none_chosen(refusal)
     today = progress.today()
     body = docx_bytes(sections(chosen), _title(), _as_of(today))
     return _download(body, DOCX, _filename(today, "docx"))
