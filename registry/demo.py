@@ -13,6 +13,7 @@ from registry.demo_data import COMMUNITY_DEMO_MEMBER_OF, ENGAGEMENTS, RESOLUTION
 from registry.engagements import services as engagement_services
 from registry.engagements import times
 from registry.extensions import db
+from registry.frameworks import demo as frameworks_demo
 from registry.frameworks.services import import_resolution
 from registry.initiatives.demo import INITIATIVES, seed_initiatives
 from registry.models import (
@@ -66,6 +67,7 @@ def seed_demo() -> str:
     db.session.flush()
     commitments = seed_commitments(stakeholders, officer)
     db.session.flush()
+    frameworks_demo.seed_statuses(officer, date.today())  # seed 003's briefing, line by line
     return (
         f"Demo registry: {len(stakeholders)} stakeholders ({added} added), "
         f"{len(INITIATIVES)} initiatives ({initiatives} added), "

@@ -174,6 +174,10 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "commitment.report": _report_progress,
     "commitment.verify": _is_staff,
     "commitment.hide_report": _is_admin,
+    # Global agreements: administrators add and edit a resolution and its paragraphs and
+    # archive items; staff record, correct and hide its implementation statuses.
+    "framework.edit": _is_admin,
+    "framework.track": _is_staff,
     # Review and oversight. The queue is every staff member's: each source says who decides
     # its items (``QueueSource.permission``); officers see the requests they may decide.
     "review.queue": _is_staff,

@@ -20,6 +20,9 @@ from registry.extensions import db
 from registry.models import (
     Commitment,
     Deliverable,
+    FrameworkItem,
+    ImplementationState,
+    ImplementationStatus,
     Initiative,
     InitiativeKind,
     Partnership,
@@ -92,6 +95,7 @@ QUERY_KEYS = [
     "city", "next", "name", "role", "active", "status", "action", "entry", "actor", "since",
     "until", "kind", "source", "target", "id", "partner", "field", "stakeholder_q", "lead_q",
     "cancel", "stakeholder", "alignment_q", "alignment", "goal", "by",
+    "resolution", "show",
 ]  # fmt: skip
 # Posted without a form page to read them from (POST-only routes).
 FORM_KEYS = ["comment", "reason", "message", "role", "active", "next", "source", "target"]
@@ -152,6 +156,20 @@ def fuzzing(app, make_user, make_stakeholder, make_membership, framework_items):
         db.session.add(report)
         db.session.commit()
         commitment_id, report_id = commitment.id, report.id
+        # An implementation status on the resolution, so its edit and hide routes meet the
+        # values, not a 404.
+        paragraph = db.session.get(FrameworkItem, framework_items["OP2"])
+        status = ImplementationStatus(
+            framework_id=paragraph.framework_id,
+            state=ImplementationState.PLANNED,
+            period="2024",
+            text="Fuzzed line",
+            recorded_on=date(2024, 3, 21),
+            items=[paragraph],
+        )
+        db.session.add(status)
+        db.session.commit()
+        status_id = status.id
     ids = {
         "commitment_id": commitment_id,
         "report_id": report_id,
@@ -164,6 +182,7 @@ def fuzzing(app, make_user, make_stakeholder, make_membership, framework_items):
         "item": "OP2",
         "cc": "KE",  # a country's and a goal's coverage page (framework_items has goal 11)
         "number": "11",
+        "status_id": status_id,
     }
     clients = {"anonymous": app.test_client()}
     for role, user in (("member", member), ("admin", admin)):

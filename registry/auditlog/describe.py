@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from registry import entries
 from registry.extensions import db
-from registry.models import ROLE_LABELS, AuditEvent, ClaimStatus
+from registry.models import IMPLEMENTATION_STATE_LABELS, ROLE_LABELS, AuditEvent, ClaimStatus
 from registry.models.engagements import OUTCOME_LABELS as OUTCOME_KINDS
 from registry.models.engagements import ROLE_LABELS as ENGAGEMENT_ROLES
 from registry.references import REFERENCES
@@ -57,6 +57,11 @@ ACTIONS: dict[str, Any] = {
     "commitment.report_added": _l("Progress reported"),
     "commitment.report_hidden": _l("Progress report hidden"),
     "commitment.report_verified": _l("Progress report verified"),
+    # Global agreements: a resolution's paragraphs (``framework.created``/``updated`` and
+    # ``framework_item.created``/``updated`` read as any entry's), and implementation statuses.
+    "framework_item.archived": _l("Archived: no longer offered"),
+    "framework_item.restored": _l("Back in use"),
+    "implementation_status.hidden": _l("Implementation line hidden"),
 }
 
 # Actions any reviewed kind of entry records as "<kind>.<verb>" (the workflow's moves, edits,
@@ -257,6 +262,19 @@ FIELDS: dict[str, Field] = {
     "outcome_id": Field(_l("Outcome number"), hidden=True),
     "outcome_kind": Field(_l("Kind of outcome"), _labelled(OUTCOME_KINDS)),
     "text": Field(_l("Text")),
+    # Resolutions, their paragraphs and implementation statuses.
+    "code": Field(_l("Code")),
+    "year": Field(_l("Year")),
+    "title": Field(_l("Title")),
+    "description": Field(_l("Description")),
+    "parent": Field(_l("Part of")),
+    "archived_at": Field(_l("Archived on")),
+    "period": Field(_l("Period")),
+    "paragraphs": Field(_l("Paragraphs")),
+    "recorded_on": Field(_l("Recorded on")),
+    "state": Field(_l("Where it stands"), _labelled(IMPLEMENTATION_STATE_LABELS)),
+    "position": Field(_l("Position")),
+    "reason": Field(_l("Reason")),
 }
 
 

@@ -16,13 +16,14 @@ from flask import Blueprint, abort, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from registry.commitments import listing, progress
-from registry.frameworks import queries
+from registry.frameworks import queries, tracking
 from registry.htmx import render
 from registry.http_cache import cacheable
 from registry.models import Framework
-from registry.permissions import requires
+from registry.permissions import can, requires
 
 bp = Blueprint("frameworks", __name__)
 
@@ -113,7 +114,15 @@ def framework(code: str):
         counts=queries.aligned_counts(found.id),
         page_lang=language,
         item_label=item_label,
+        tracking=_tracking(found),
     )
+
+
+def _tracking(framework: Framework) -> tracking.Tracking | None:
+    """A resolution's implementation statuses (hidden ones too for those who record them)."""
+    if framework.kind != "resolution":
+        return None
+    return tracking.tracking(framework.id, with_hidden=can(current_user, "framework.track"))
 
 
 def _more_url(framework: Framework, item: queries.Entry) -> str | None:
@@ -159,3 +168,7 @@ def item(code: str, item: str):
         item_label=item_label,
         **listing.labels_context(),
     )
+
+
+# The write side and the briefing register their routes on ``bp``.
+from registry.frameworks import admin, briefing, statuses  # noqa: E402,F401

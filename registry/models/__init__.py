@@ -32,7 +32,15 @@ from registry.models.engagements import (
     OutcomeKind,
     ParticipantRole,
 )
-from registry.models.frameworks import Framework, FrameworkItem, FrameworkItemText
+from registry.models.frameworks import (
+    IMPLEMENTATION_STATE_LABELS,
+    Framework,
+    FrameworkItem,
+    FrameworkItemText,
+    ImplementationState,
+    ImplementationStatus,
+    implementation_status_item,
+)
 from registry.models.initiatives import (
     INITIATIVE_KIND_LABELS,
     INITIATIVE_STATUS_LABELS,
@@ -61,6 +69,7 @@ from registry.models.stakeholders import (
 from registry.models.taxonomy import Constituency, GapGroup, GapMapping, Sector
 
 __all__ = [
+    "IMPLEMENTATION_STATE_LABELS",
     "INITIATIVE_KIND_LABELS",
     "INITIATIVE_STATUS_LABELS",
     "PARTNERSHIP_BASIS_LABELS",
@@ -90,6 +99,8 @@ __all__ = [
     "FrameworkItemText",
     "GapGroup",
     "GapMapping",
+    "ImplementationState",
+    "ImplementationStatus",
     "Initiative",
     "InitiativeCountry",
     "InitiativeKind",
@@ -118,5 +129,6 @@ __all__ = [
     "User",
     "Verification",
     "commitment_alignment",
+    "implementation_status_item",
     "normalize_email",
 ]
