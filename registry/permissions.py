@@ -174,6 +174,9 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "commitment.report": _report_progress,
     "commitment.verify": _is_staff,
     "commitment.hide_report": _is_admin,
+    # The one picker of framework items that commitments, initiatives and engagements are
+    # aligned to: for whoever may write any of them.
+    "framework.pick": _authenticated,
     # Review and oversight. The queue is every staff member's: each source says who decides
     # its items (``QueueSource.permission``); officers see the requests they may decide.
     "review.queue": _is_staff,

@@ -126,6 +126,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("frameworks.index", "GET"): EVERYONE,
     ("frameworks.framework", "GET"): EVERYONE,
     ("frameworks.item", "GET"): EVERYONE,
+    # The one picker of items to align to, for every form that aligns.
+    ("frameworks.picker_options", "GET"): LOGGED_IN,
     # Engagements: everyone reads them; staff record them and publish directly.
     # Commitments: the one in ``url_values`` is public and made by "Some Organization", whose
     # members are not among the roles here, so only staff may change or move it.
@@ -136,7 +138,6 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("commitments.update", "GET"): STAFF,
     ("commitments.update", "POST"): STAFF,
     ("commitments.smart_check", "POST"): LOGGED_IN,
-    ("commitments.alignment_options", "GET"): LOGGED_IN,
     ("commitments.submit", "POST"): STAFF,
     ("commitments.publish", "POST"): STAFF,
     ("commitments.withdraw", "POST"): STAFF,

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, abort, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from jinja2_fragments.flask import render_block
 
 from registry.commitments import listing, progress
-from registry.frameworks import queries
+from registry.frameworks import picker, queries
 from registry.htmx import render
 from registry.http_cache import cacheable
 from registry.models import Framework
@@ -157,4 +158,22 @@ def item(code: str, item: str):
         page_lang=language,
         item_label=item_label,
         **listing.labels_context(),
+    )
+
+
+@bp.route("/frameworks/picker")
+@requires("framework.pick")
+def picker_options():
+    """SDG targets and resolution paragraphs matching what is typed, to tick: the picker's
+    matches (htmx), for every form that aligns. Items already ticked are left out."""
+    query = (request.args.get("alignment_q") or request.args.get("q") or "")[: picker.MAX_QUERY]
+    chosen = set(picker.ids_of(request.args.getlist("alignment")))
+    found = [item for item in picker.find(query) if item.id not in chosen]
+    return render_block(
+        "frameworks/_picker.html",
+        "found_items",
+        found=found,
+        picker_query=query,
+        item_label=picker.item_label,
+        focus=None,
     )

@@ -31,6 +31,7 @@ from registry.models.engagements import (
     EngagementSeries,
     OutcomeKind,
     ParticipantRole,
+    engagement_alignment,
 )
 from registry.models.frameworks import Framework, FrameworkItem, FrameworkItemText
 from registry.models.initiatives import (
@@ -47,6 +48,7 @@ from registry.models.initiatives import (
     PartnershipBasis,
     PartnershipRole,
     PartnershipStatus,
+    initiative_alignment,
 )
 from registry.models.reviews import Decided, Review, Revision, RevisionStatus, Status
 from registry.models.stakeholders import (
@@ -118,5 +120,7 @@ __all__ = [
     "User",
     "Verification",
     "commitment_alignment",
+    "engagement_alignment",
+    "initiative_alignment",
     "normalize_email",
 ]
