@@ -93,8 +93,8 @@ def context(form: Any, found: list[FrameworkItem] | None = None) -> dict[str, An
     if found is None and form.alignment_q.data:
         found = find(form.alignment_q.data)
     return {
-        "chosen": items(chosen_ids),
-        "found": [item for item in found or [] if item.id not in set(chosen_ids)],
+        "picker_chosen": items(chosen_ids),
+        "picker_found": [item for item in found or [] if item.id not in set(chosen_ids)],
         "item_label": item_label,
     }
 

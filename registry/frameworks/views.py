@@ -172,7 +172,7 @@ def picker_options():
     return render_block(
         "frameworks/_picker.html",
         "found_items",
-        found=found,
+        picker_found=found,
         picker_query=query,
         item_label=picker.item_label,
         focus=None,

@@ -16,6 +16,7 @@ from registry.extensions import db
 from registry.lists import DESC, Facet, Listing, Sort
 from registry.models import (
     Engagement,
+    FrameworkItem,
     Initiative,
     InitiativeCountry,
     InitiativeKind,
@@ -216,7 +217,11 @@ def partner_name(stakeholder_id: int | None) -> str | None:
 def get_initiative(initiative_id: int) -> Initiative | None:
     stmt = (
         select(Initiative)
-        .options(joinedload(Initiative.lead), selectinload(Initiative.countries))
+        .options(
+            joinedload(Initiative.lead),
+            selectinload(Initiative.countries),
+            selectinload(Initiative.alignment).joinedload(FrameworkItem.framework),
+        )
         .where(Initiative.id == initiative_id)
     )
     return db.session.scalars(stmt).first()
