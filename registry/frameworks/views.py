@@ -22,12 +22,17 @@ from registry.commitments import listing, progress
 from registry.frameworks import picker, queries
 from registry.htmx import render
 from registry.http_cache import cacheable
-from registry.models import Framework
+from registry.models import INITIATIVE_STATUS_LABELS, Framework
 from registry.permissions import requires
 
 bp = Blueprint("frameworks", __name__)
 
-SHOWN = 10  # commitments an item's page lists before linking to the commitment list
+SHOWN = 10  # of each kind an item's page lists before linking to a filtered list
+ENGAGEMENT_STATES = {
+    "upcoming": _l("Upcoming"),
+    "past": _l("Took place"),
+    "cancelled": _l("Cancelled"),
+}
 LABELS = {
     "goal": _l("Goal %(code)s"),
     "target": _l("Target %(code)s"),
@@ -111,9 +116,22 @@ def framework(code: str):
         framework=found,
         items=queries.top_items(found, language),
         counts=queries.aligned_counts(found.id),
+        # The SDG page shows the goals: each gathers what is aligned to its targets.
+        aligned=queries.aligned(found.id, roll_up=found.code == queries.SDG),
         page_lang=language,
         item_label=item_label,
+        **_aligned_labels(),
     )
+
+
+def _aligned_labels() -> dict:
+    """What a template needs to say the state of what is aligned."""
+    return {
+        **listing.labels_context(),
+        "initiative_status_labels": INITIATIVE_STATUS_LABELS,
+        "engagement_states": ENGAGEMENT_STATES,
+        "aligned_kinds": queries.KINDS,
+    }
 
 
 def _more_url(framework: Framework, item: queries.Entry) -> str | None:
@@ -145,7 +163,8 @@ def item(code: str, item: str):
     parent = queries.get_entry(entry.parent_id, language) if entry.parent_id else None
     parts = queries.descendants(entry, language)
     ids = [entry.id, *(e.id for e in queries.flatten(parts))]
-    shown = listing.of_items(ids, progress.today(), limit=SHOWN)
+    on = progress.today()
+    shown = listing.of_items(ids, on, limit=SHOWN)
     return render(
         "frameworks/item.html",
         framework=found,
@@ -154,10 +173,12 @@ def item(code: str, item: str):
         parts=parts,
         counts=queries.aligned_counts(found.id) if parts else {},
         shown=shown,
+        initiatives=queries.of_items("initiative", ids, SHOWN, on),
+        engagements=queries.of_items("engagement", ids, SHOWN, on),
         more_url=_more_url(found, entry),
         page_lang=language,
         item_label=item_label,
-        **listing.labels_context(),
+        **_aligned_labels(),
     )
 
 

@@ -99,6 +99,7 @@ def index():
         numbered=numbered_pages(page, facets.total),
         facets=facets,
         partner_name=queries.partner_name(filters.partner),
+        item_name=queries.item_name(filters.item),
         sort_links=sort_links("initiatives.index", filters, queries.SORT_DEFAULT_DIR),
         country_name=countries.name,
         countries_menu=countries.by_name(),
