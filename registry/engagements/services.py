@@ -152,6 +152,23 @@ def update_engagement(
     return True
 
 
+def set_alignment(engagement: Engagement, item_ids: list[int], actor: User | None) -> bool:
+    """Align the engagement to these framework items, and to no others: audited as an edit.
+    False when it already was."""
+    before = snapshot(engagement)[picker.FIELD]
+    if not picker.align(engagement, item_ids):
+        return False
+    _touch(engagement)
+    audit.record(
+        "engagement.updated",
+        engagement,
+        before={picker.FIELD: before},
+        after={picker.FIELD: sorted(item.id for item in engagement.alignment)},
+        actor=actor,
+    )
+    return True
+
+
 def _touch(engagement: Engagement) -> None:
     """The engagement changed through one of its parts: new version, new time."""
     engagement.updated_at = utcnow()

@@ -143,6 +143,27 @@ def items(ids: list[int]) -> list[FrameworkItem]:
     return list(db.session.scalars(stmt))
 
 
+def ids_by_code(pairs: Iterable[tuple[str, str]]) -> list[int]:
+    """The ids of the items named (framework code, item code) that exist, e.g. ("sdg",
+    "11.3"), ("HSP/HA.2/RES.6", "OP2(a)"); one statement. The demo names items so."""
+    wanted = set(pairs)
+    if not wanted:
+        return []
+    stmt = (
+        select(FrameworkItem.id, Framework.code, FrameworkItem.code)
+        .join(Framework, Framework.id == FrameworkItem.framework_id)
+        .where(
+            Framework.code.in_({framework for framework, _code in wanted}),
+            FrameworkItem.code.in_({code for _framework, code in wanted}),
+        )
+    )
+    return sorted(
+        item_id
+        for item_id, framework, code in db.session.execute(stmt)
+        if (framework, code) in wanted
+    )
+
+
 # --- the domain's rule --------------------------------------------------------------------------
 
 

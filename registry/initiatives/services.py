@@ -164,6 +164,23 @@ def update_initiative(initiative: Initiative, data: dict[str, Any], actor: User)
     return True
 
 
+def set_alignment(initiative: Initiative, item_ids: list[int], actor: User) -> bool:
+    """Align the initiative to these framework items, and to no others: audited as an edit.
+    False when it already was."""
+    before = _alignment(initiative)
+    if not picker.align(initiative, item_ids):
+        return False
+    _touch(initiative)
+    audit.record(
+        "initiative.updated",
+        initiative,
+        actor=actor,
+        before={picker.FIELD: before},
+        after={picker.FIELD: _alignment(initiative)},
+    )
+    return True
+
+
 # --- partnerships -------------------------------------------------------------------------------
 
 
