@@ -348,7 +348,7 @@ def _aligned_rows(kind: Kind, framework_id: int, roll_up: bool, on: date, limit:
 
 
 def aligned(
-    framework_id: int, *, roll_up: bool = False, on: date | None = None, limit: int = SHOWN
+    framework_id: int, *, roll_up: bool = False, on: date | None = None, limit: int | None = None
 ) -> dict[int, Aligned]:
     """What advances each item of a framework's page, by item id: the initiatives, approved
     commitments (with their lights) and engagements aligned to it, ``limit`` of each and
@@ -358,7 +358,7 @@ def aligned(
     on = on or progress.today()
     found: dict[int, Aligned] = {}
     for kind in ALIGNED.values():
-        for row in _aligned_rows(kind, framework_id, roll_up, on, limit):
+        for row in _aligned_rows(kind, framework_id, roll_up, on, limit or SHOWN):
             entry = found.setdefault(row.item_id, Aligned())
             state = _read_state(kind, row.state)
             entry.rows[kind.key].append(Row(kind.key, row.id, row.title, state, row.by))
