@@ -353,7 +353,7 @@ FIELD_NAMES = [
     "resources-0-amount", "resources-0-currency", "resources-0-description", "stakeholder",
     "reported_on", "covers_from", "covers_to", "narrative", "evidence_url", "reason",
     "updates-0-deliverable_id", "updates-0-achieved", "updates-0-done_on",
-    "initiative", "engagement", "light", "goal", "target", "slipped",
+    "initiative", "engagement", "light", "goal", "target", "slipped", "item",
 ]  # fmt: skip
 
 
