@@ -157,11 +157,11 @@ def test_an_engagement_is_aligned_and_realigned_and_each_change_is_audited(
     assert updated.after == {"alignment": [framework_items["6.2"]]}
 
 
-@pytest.mark.parametrize("item", ["11.9", "11", "unknown"])
+@pytest.mark.parametrize("item", ["11.9", "11", "unknown", "not a number"])
 def test_the_services_refuse_an_archived_unknown_or_goal_item(
     app, officer, framework_items, make_engagement, item
 ):
-    value = framework_items.get(item, 999_999)
+    value = framework_items.get(item, "x" if item == "not a number" else 999_999)
     with app.app_context():
         actor = db.session.get(User, officer.id)
         with pytest.raises(FieldRefused) as refused:

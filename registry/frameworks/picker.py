@@ -183,10 +183,10 @@ def alignable(ids: list[int], kept: Iterable[int] = ()) -> list[FrameworkItem]:
 def check(wanted: Iterable[Any], current: Iterable[FrameworkItem] = ()) -> list[FrameworkItem]:
     """The items to align to, or a ``FieldRefused`` on the alignment field when one is not in
     use, unknown, or not a target or paragraph (``current``: what the entry has now)."""
-    ids = sorted({int(i) for i in wanted or []})
+    ids = sorted({_id(i) for i in wanted or []})  # 0: not an id at all
     if len(ids) > MAX_ALIGNMENT:
         raise FieldRefused(FIELD, _("Choose at most %(count)d items", count=MAX_ALIGNMENT))
-    found = alignable(ids, {item.id for item in current})
+    found = alignable([i for i in ids if i], {item.id for item in current})
     if {item.id for item in found} != set(ids):
         raise FieldRefused(
             FIELD,

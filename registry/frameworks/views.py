@@ -1,6 +1,8 @@
 """The global agreements, read side: the list of frameworks, a framework's page (the SDG
-goals; a resolution's operative paragraphs with how many commitments each has) and an item's
-page (a goal, target, indicator or paragraph with its parts and the commitments aligned to it).
+goals; a resolution's operative paragraphs) saying per item which initiatives, commitments and
+engagements advance it and which nothing does yet, and an item's page (a goal, target,
+indicator or paragraph with its parts and what is aligned to it). And the one picker's search
+(``picker_options``), which every form that aligns an entry asks while the user types.
 
 Addresses carry the official symbols as they are written: ``/frameworks/HSP/HA.2/RES.6`` (a
 ``path`` converter, since a resolution's symbol has slashes) and
