@@ -9,6 +9,7 @@ rows; templates get plain values and run no query.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -197,10 +198,8 @@ class Kind:
     model: Any
     link: Table
     link_id: Any  # the association table's column holding the entry's id
-
-    def public(self) -> list[ColumnElement[bool]]:
-        # Initiatives and engagements are staff's, public at once; a commitment once approved.
-        return [Commitment.status == Status.APPROVED] if self.model is Commitment else []
+    # Initiatives and engagements are staff's, public at once; a commitment once approved.
+    public: Callable[[], list[ColumnElement[bool]]] = list
 
 
 ALIGNED = {
@@ -208,7 +207,11 @@ ALIGNED = {
         "initiative", Initiative, initiative_alignment, initiative_alignment.c.initiative_id
     ),
     "commitment": Kind(
-        "commitment", Commitment, commitment_alignment, commitment_alignment.c.commitment_id
+        "commitment",
+        Commitment,
+        commitment_alignment,
+        commitment_alignment.c.commitment_id,
+        lambda: [Commitment.status == Status.APPROVED],
     ),
     "engagement": Kind(
         "engagement", Engagement, engagement_alignment, engagement_alignment.c.engagement_id
