@@ -14,6 +14,7 @@ from registry.engagements import services as engagement_services
 from registry.engagements import times
 from registry.extensions import db
 from registry.frameworks import demo as frameworks_demo
+from registry.frameworks import picker
 from registry.frameworks.services import import_resolution
 from registry.initiatives.demo import INITIATIVES, seed_initiatives
 from registry.models import (
@@ -64,6 +65,7 @@ def seed_demo() -> str:
     officer = db.session.scalar(select(User).where(User.email == DEMO_OFFICER))
     initiatives = seed_initiatives(stakeholders, officer)
     _link_engagements(officer)
+    _align_engagements(officer)
     db.session.flush()
     commitments = seed_commitments(stakeholders, officer)
     db.session.flush()
@@ -155,6 +157,30 @@ ENGAGEMENT_INITIATIVES = {
     "Roundtable 3 (demo): Following up on the partnerships of Roundtable 2": ["SDG Cities"],
 }
 
+# Engagement -> the framework items it advanced (framework code, item code); those not
+# imported are left out. Roundtable 2 (seed 001) brought the whole of society together for
+# SDG 11; the forums on urban-rural linkages followed HSP/HA.1/RES.5.
+ENGAGEMENT_ALIGNMENT = {
+    "Roundtable 2: Working together to build sustainable cities and communities": [
+        ("sdg", "11.3"), ("sdg", "17.17"),
+    ],
+    "Roundtable 3 (demo): Following up on the partnerships of Roundtable 2": [
+        ("HSP/HA.2/RES.6", "OP2(d)"), ("sdg", "17.17"),
+    ],
+    "National Urban Policy: Towards Smarter and Greener Cities": [("sdg", "11.a")],
+    "National Urban Policies: Implementing the SDGs and the New Urban Agenda": [("sdg", "11.a")],
+    "First International Forum on Urban Policy for the SDGs": [("sdg", "11.a"), ("sdg", "11.3")],
+    "International Forum on Urban-Rural Linkages, first session": [
+        ("HSP/HA.1/RES.5", "OP1"), ("sdg", "11.a"),
+    ],
+    "International Forum on Urban-Rural Linkages, second session": [
+        ("HSP/HA.1/RES.5", "OP3"), ("sdg", "11.a"),
+    ],
+    "International Forum on Urban-Rural Linkages, third session": [
+        ("HSP/HA.1/RES.5", "OP3"), ("HSP/HA.1/RES.5", "OP4"), ("sdg", "11.a"),
+    ],
+}  # fmt: skip
+
 
 def _link_engagements(officer: User) -> None:
     """List the initiatives each demo engagement served (a link already there stays)."""
@@ -180,6 +206,18 @@ def _link_engagements(officer: User) -> None:
                 engagement_services.link_initiative(
                     engagements[title], initiatives[initiative_title], officer
                 )
+
+
+def _align_engagements(officer: User) -> None:
+    """Align each demo engagement to what it advanced, through the service (audited); one
+    already aligned is left as it is."""
+    engagements = db.session.scalars(
+        select(Engagement).where(Engagement.title.in_(ENGAGEMENT_ALIGNMENT), Engagement.is_demo)
+    )
+    for engagement in engagements:
+        if not engagement.alignment:
+            wanted = picker.ids_by_code(ENGAGEMENT_ALIGNMENT[engagement.title])
+            engagement_services.set_alignment(engagement, wanted, officer)
 
 
 def _engagements(stakeholders: dict[str, Stakeholder]) -> int:

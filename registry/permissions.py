@@ -178,6 +178,9 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     # archive items; staff record, correct and hide its implementation statuses.
     "framework.edit": _is_admin,
     "framework.track": _is_staff,
+    # The one picker of framework items that commitments, initiatives and engagements are
+    # aligned to: for whoever may write any of them.
+    "framework.pick": _authenticated,
     # Review and oversight. The queue is every staff member's: each source says who decides
     # its items (``QueueSource.permission``); officers see the requests they may decide.
     "review.queue": _is_staff,

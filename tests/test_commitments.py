@@ -292,20 +292,20 @@ def test_the_checklist_updates_from_the_form_as_it_stands(member_client, framewo
 
 
 def test_alignment_is_found_by_number_or_by_words_never_typed(member_client, framework_items):
-    html = member_client.get("/commitments/alignment", query_string={"alignment_q": "11.1"})
+    html = member_client.get("/frameworks/picker", query_string={"alignment_q": "11.1"})
     text = html.get_data(as_text=True)
     assert "SDG 11.1" in text
     assert "SDG 11.3" not in text
-    words = member_client.get("/commitments/alignment", query_string={"alignment_q": "sanitation"})
+    words = member_client.get("/frameworks/picker", query_string={"alignment_q": "sanitation"})
     assert "SDG 6.2" in words.get_data(as_text=True)
     paragraphs = member_client.get(
-        "/commitments/alignment", query_string={"alignment_q": "HSP/HA.2/RES.6"}
+        "/frameworks/picker", query_string={"alignment_q": "HSP/HA.2/RES.6"}
     ).get_data(as_text=True)
     assert "HSP/HA.2/RES.6 OP2" in paragraphs
     assert "HSP/HA.2/RES.6 OP9" in paragraphs
-    archived = member_client.get("/commitments/alignment", query_string={"alignment_q": "11.9"})
+    archived = member_client.get("/frameworks/picker", query_string={"alignment_q": "11.9"})
     assert "SDG 11.9" not in archived.get_data(as_text=True)
-    goals = member_client.get("/commitments/alignment", query_string={"alignment_q": "11"})
+    goals = member_client.get("/frameworks/picker", query_string={"alignment_q": "11"})
     assert f'value="{framework_items["11"]}"' not in goals.get_data(as_text=True)
 
 

@@ -142,8 +142,8 @@ def test_a_resolution_lists_its_paragraphs_in_order_with_their_commitments(
 
     assert count_of("OP2") == "2 commitments"  # its own and its sub-paragraphs', each once
     assert count_of("OP2(a)") == "2 commitments"
-    assert count_of("OP2(b)") == "No commitment yet"
-    assert count_of("OP9") == "No commitment yet"  # a draft advances nothing in public
+    assert count_of("OP2(b)") == "Nothing yet"
+    assert count_of("OP9") == "Nothing yet"  # a draft advances nothing in public
 
 
 def test_a_resolution_page_is_a_constant_number_of_statements(
@@ -321,4 +321,5 @@ def test_the_demo_resolution_shows_what_advances_each_paragraph(app, client):
     assert codes[:3] == ["OP2", "OP2(a)", "OP2(b)"]
     assert "OP9" in codes
     assert re.search(r'class="aligned-count">\d+ commitments?<', html)
-    assert 'class="aligned-count aligned-none">No commitment yet<' in html
+    assert 'class="aligned-count aligned-none">Nothing yet<' in html
+    assert "Nothing advances this paragraph yet." in html

@@ -94,7 +94,7 @@ QUERY_KEYS = [
     "q", "page", "cursor", "sort", "dir", "sector", "constituency", "country", "scale",
     "city", "next", "name", "role", "active", "status", "action", "entry", "actor", "since",
     "until", "kind", "source", "target", "id", "partner", "field", "stakeholder_q", "lead_q",
-    "cancel", "stakeholder", "alignment_q", "alignment", "goal", "by",
+    "cancel", "stakeholder", "alignment_q", "alignment", "goal", "by", "item",
     "resolution", "show",
 ]  # fmt: skip
 # Posted without a form page to read them from (POST-only routes).

@@ -541,6 +541,12 @@ def test_asking_twice_is_refused(app, client, asked, member_user, approved):
             "title, id",
             "ix_partnership_stakeholder_status",
         ),
+        (
+            "EXISTS (SELECT 1 FROM initiative_alignment a WHERE a.initiative_id = initiative.id "
+            "AND a.item_id IN (SELECT id FROM framework_item WHERE id = 7 OR parent_id = 7))",
+            "title, id",
+            "ix_initiative_alignment_item",
+        ),
     ],
 )
 def test_each_filter_and_sort_of_the_list_has_an_index(app, where, order, index):

@@ -153,6 +153,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("frameworks.status_update", "POST"): STAFF,
     ("frameworks.status_hide", "GET"): STAFF,
     ("frameworks.status_hide", "POST"): STAFF,
+    # The one picker of items to align to, for every form that aligns.
+    ("frameworks.picker_options", "GET"): LOGGED_IN,
     # Engagements: everyone reads them; staff record them and publish directly.
     # Commitments: the one in ``url_values`` is public and made by "Some Organization", whose
     # members are not among the roles here, so only staff may change or move it.
@@ -163,7 +165,6 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("commitments.update", "GET"): STAFF,
     ("commitments.update", "POST"): STAFF,
     ("commitments.smart_check", "POST"): LOGGED_IN,
-    ("commitments.alignment_options", "GET"): LOGGED_IN,
     ("commitments.submit", "POST"): STAFF,
     ("commitments.publish", "POST"): STAFF,
     ("commitments.withdraw", "POST"): STAFF,
@@ -382,8 +383,7 @@ FIELD_NAMES = [
     "resources-0-amount", "resources-0-currency", "resources-0-description", "stakeholder",
     "reported_on", "covers_from", "covers_to", "narrative", "evidence_url", "reason",
     "updates-0-deliverable_id", "updates-0-achieved", "updates-0-done_on",
-    "initiative", "engagement", "light", "goal", "target", "slipped", "by",
-    "initiative", "engagement", "light", "goal", "target", "slipped",
+    "initiative", "engagement", "light", "goal", "target", "slipped", "by", "item",
     "code", "parent_id", "period", "items", "resolution", "show",
 ]  # fmt: skip
 

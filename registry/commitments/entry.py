@@ -11,18 +11,17 @@ from functools import partial
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from registry import entries, workflow
 from registry.entries import EntryType, FieldKind, FieldSpec
 from registry.extensions import db
+from registry.frameworks import picker
 from registry.models import (
     RESOURCE_KIND_LABELS,
     Commitment,
     Deliverable,
     Engagement,
-    FrameworkItem,
     Initiative,
     Resource,
     ResourceKind,
@@ -43,19 +42,6 @@ def _title_of(model: type, value: Any) -> str:
         return ""
     row = db.session.get(model, int(value))
     return row.title if row is not None else f"#{value}"
-
-
-def _items(ids: Any) -> str:
-    """Framework items as their framework and code: "SDG 11.1, HSP/HA.2/RES.6 OP2"."""
-    if not ids:
-        return ""
-    rows = db.session.scalars(select(FrameworkItem).where(FrameworkItem.id.in_(ids)))
-    return ", ".join(sorted(item_label(row) for row in rows))
-
-
-def item_label(item: FrameworkItem) -> str:
-    prefix = "SDG" if item.framework.code == "sdg" else item.framework.code
-    return f"{prefix} {item.code}"
 
 
 def _kind(value: Any) -> str:
@@ -95,9 +81,7 @@ FIELDS = (
     FieldSpec(
         "resources", _l("Resources"), FieldKind.CHILDREN, related=Resource, columns=RESOURCE_COLUMNS
     ),
-    FieldSpec(
-        "alignment", _l("Alignment"), FieldKind.CODES, related=FrameworkItem, code="id", show=_items
-    ),
+    picker.field_spec(),
 )
 
 

@@ -25,7 +25,6 @@ from wtforms import (
     FormField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -33,12 +32,12 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from registry import currencies
 from registry.forms import IsoDateField, clean_text, one_line
+from registry.frameworks import picker
 from registry.models import RESOURCE_KIND_LABELS, ResourceKind
 
 DATE_FORMAT = _l("Enter the date as year-month-day, like 2026-03-31")
 MAX_DELIVERABLES = 30
 MAX_RESOURCES = 20
-MAX_ALIGNMENT = 40
 _SEPARATORS = re.compile(r"[\s,_\u00a0\u202f]")  # 1,000 or 1 000: thousands, not decimals
 
 
@@ -190,7 +189,7 @@ class ResourceForm(Form):
         }
 
 
-class CommitmentForm(FlaskForm):
+class CommitmentForm(picker.AlignmentForm, FlaskForm):
     title = StringField(
         _l("Title"),
         description=_l(
@@ -228,15 +227,7 @@ class CommitmentForm(FlaskForm):
         FormField(DeliverableForm), min_entries=1, max_entries=MAX_DELIVERABLES
     )
     resources = FieldList(FormField(ResourceForm), min_entries=1, max_entries=MAX_RESOURCES)
-    alignment = SelectMultipleField(
-        _l("Aligned to"), validate_choice=False, coerce=lambda v: _id(v) or 0
-    )
-    alignment_q = StringField(
-        _l("Find an SDG target or a resolution paragraph"),
-        description=_l("Type a number such as “11.1” or words such as “housing”."),
-        filters=[one_line],
-        validators=[Length(max=100, message=_l("Type at most 100 characters"))],
-    )
+    alignment, alignment_q = picker.fields()
     version = HiddenField()
 
     def __init__(self, *args: Any, initiatives=(), engagements=(), **kwargs: Any) -> None:
@@ -247,10 +238,6 @@ class CommitmentForm(FlaskForm):
     def validate_ends_on(self, field: Field) -> None:
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError(_("The end date must be on or after the start date"))
-
-    def validate_alignment(self, field: Field) -> None:
-        if len(field.data or []) > MAX_ALIGNMENT:
-            raise ValidationError(_("Choose at most %(count)d items", count=MAX_ALIGNMENT))
 
     def data_for_model(self) -> dict[str, Any]:
         """The form as plain values, the shape the services, revisions and SMART rule read;
@@ -266,7 +253,7 @@ class CommitmentForm(FlaskForm):
                 row.form.values() for row in self.deliverables if not row.form.is_blank()
             ],
             "resources": [row.form.values() for row in self.resources if not row.form.is_blank()],
-            "alignment": sorted({i for i in self.alignment.data or [] if i}),
+            "alignment": self.alignment_ids(),
         }
 
     def field_named(self, name: str) -> Field | None:

@@ -14,19 +14,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from registry import audit, currencies, revisions, workflow
 from registry.commit import FieldRefused, Refused
 from registry.commitments import progress, smart
 from registry.extensions import db
+from registry.frameworks import picker
 from registry.models import (
     Commitment,
     Deliverable,
     DeliverableUpdate,
     Engagement,
     EngagementParticipant,
-    FrameworkItem,
     Initiative,
     Partnership,
     PartnershipStatus,
@@ -42,7 +42,6 @@ from registry.permissions import can
 
 MAX_AMOUNT = 1e12  # more than any pledge; beyond it is a typing slip
 MAX_NUMBER = 1e15
-ALIGNABLE_KINDS = ("target", "paragraph")
 
 
 class Incomplete(Refused):
@@ -122,19 +121,6 @@ def engagements_for(stakeholder: Stakeholder) -> list[Engagement]:
     return list(db.session.scalars(stmt))
 
 
-def alignable(ids: list[int], kept: set[int] = frozenset()) -> list[FrameworkItem]:
-    """The framework items of ``ids`` that may be aligned to: SDG targets and operative
-    paragraphs in use; an archived one only if the commitment already had it."""
-    if not ids:
-        return []
-    stmt = select(FrameworkItem).where(
-        FrameworkItem.id.in_(ids),
-        FrameworkItem.kind.in_(ALIGNABLE_KINDS),
-        or_(FrameworkItem.archived_at.is_(None), FrameworkItem.id.in_(kept or [0])),
-    )
-    return list(db.session.scalars(stmt))
-
-
 # --- checks -------------------------------------------------------------------------------------
 
 
@@ -168,17 +154,7 @@ def check_values(
     for index, row in enumerate(data.get("resources") or []):
         _check_resource(index, row)
     if "alignment" in data:
-        wanted = {int(i) for i in data.get("alignment") or []}
-        kept = {item.id for item in commitment.alignment} if commitment is not None else set()
-        found = {item.id for item in alignable(sorted(wanted), kept)}
-        if wanted - found:
-            raise FieldRefused(
-                "alignment",
-                _(
-                    "Choose SDG targets or resolution paragraphs from the list: one is unknown or "
-                    "no longer in use"
-                ),
-            )
+        picker.check(data.get("alignment"), commitment.alignment if commitment else ())
 
 
 def _newly_linked(data: dict[str, Any], name: str, current: int | None) -> bool:

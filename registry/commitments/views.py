@@ -14,14 +14,12 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from registry import countries, currencies, revisions, workflow
 from registry.commit import FieldRefused, Refused, Stale, committing
 from registry.commitments import bp, progress, queries, services, smart
-from registry.commitments.entry import item_label
 from registry.commitments.forms import (
     MAX_DELIVERABLES,
     MAX_RESOURCES,
@@ -30,6 +28,7 @@ from registry.commitments.forms import (
     fields_of,
 )
 from registry.extensions import db
+from registry.frameworks import picker
 from registry.htmx import render
 from registry.http_cache import cacheable
 from registry.models import (
@@ -92,7 +91,7 @@ def detail_context(commitment: Commitment, **extra: Any) -> dict[str, Any]:
         "totals": totals(commitment.resources),
         "kind_labels": RESOURCE_KIND_LABELS,
         "currency_name": lambda code: currencies.names().get(code, code),
-        "item_label": item_label,
+        "item_label": picker.item_label,
         "country_name": countries.name,
         "status_label": workflow.STATUS_LABELS.get(commitment.status, commitment.status),
         "checks": smart.check(revisions.snapshot(commitment)),
@@ -164,10 +163,6 @@ def _render_form(
     **context: Any,
 ):
     data = form.data_for_model()
-    chosen = queries.items(data["alignment"])
-    found = context.pop("found", None)
-    if found is None and form.alignment_q.data:
-        found = queries.find_items(form.alignment_q.data)
     context.setdefault("focus", None)
     response = render(
         "commitments/form.html",
@@ -176,9 +171,7 @@ def _render_form(
         stakeholder=stakeholder,
         commitment=commitment,
         checks=smart.check(data),
-        chosen=chosen,
-        found=[item for item in found or [] if item.id not in set(data["alignment"])],
-        item_label=item_label,
+        **picker.context(form),
         needs_review=commitment is not None and revisions.needs_review(commitment, me()),
         pending=revisions.pending_revision(commitment) if commitment is not None else None,
         max_deliverables=MAX_DELIVERABLES,
@@ -388,23 +381,6 @@ def smart_check():
     form.validate()  # fields that do not parse count as missing
     return render_template(
         "commitments/_smart_response.html", checks=smart.check(form.data_for_model())
-    )
-
-
-@bp.route("/alignment")
-@requires("commitment.create")
-def alignment_options():
-    """SDG targets and resolution paragraphs matching what is typed, to tick (htmx)."""
-    query = request.args.get("alignment_q", "")[:100]
-    chosen = {int(v) for v in request.args.getlist("alignment") if v.isdigit() and len(v) < 10}
-    found = [item for item in queries.find_items(query) if item.id not in chosen]
-    return render_block(
-        "commitments/form.html",
-        "found_items",
-        found=found,
-        item_label=item_label,
-        form=CommitmentForm(formdata=None, alignment_q=query),
-        focus=None,
     )
 
 

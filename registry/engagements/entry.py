@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from registry import countries, entries
 from registry.entries import EntryType, FieldSpec
+from registry.frameworks import picker
 from registry.models import Engagement
 from registry.models.engagements import KIND_LABELS, EngagementKind
 
@@ -45,6 +46,7 @@ ENGAGEMENT = entries.register(
             FieldSpec("attendance_organizations", _l("Organizations represented")),
             FieldSpec("attendance_note", _l("Attendance in words")),
             FieldSpec("cancelled", _l("Cancelled"), show=lambda v: str(_("Yes") if v else _("No"))),
+            picker.field_spec(),
         ),
     )
 )

@@ -30,6 +30,7 @@ from registry import countries
 from registry.engagements import times
 from registry.engagements.queries import MAX_DURATION
 from registry.forms import IsoDateField, clean_text, one_line
+from registry.frameworks import picker
 from registry.models.engagements import (
     KIND_LABELS,
     OUTCOME_LABELS,
@@ -142,7 +143,7 @@ def _time_zone(form: FlaskForm, field: Field) -> None:
     )
 
 
-class EngagementForm(FlaskForm):
+class EngagementForm(picker.AlignmentForm, FlaskForm):
     """Record an engagement, or change one."""
 
     title = StringField(
@@ -258,6 +259,7 @@ class EngagementForm(FlaskForm):
             Length(max=300, message=_l("The attendance note must be 300 characters or fewer"))
         ],
     )
+    alignment, alignment_q = picker.fields()
     cancelled = BooleanField(_l("This engagement is cancelled"))
     version = HiddenField()
 
@@ -325,6 +327,7 @@ class EngagementForm(FlaskForm):
             "attendance_organizations": self.attendance_organizations.number,
             "attendance_note": self.attendance_note.data or None,
             "cancelled": bool(self.cancelled.data),
+            "alignment": self.alignment_ids(),
         }
 
 

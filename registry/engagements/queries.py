@@ -23,6 +23,7 @@ from registry.models import (
     Engagement,
     EngagementKind,
     EngagementParticipant,
+    FrameworkItem,
     Stakeholder,
     Status,
 )
@@ -195,6 +196,7 @@ def get_engagement(engagement_id: int) -> Engagement | None:
             selectinload(Engagement.participants).joinedload(EngagementParticipant.stakeholder),
             selectinload(Engagement.outcomes),
             selectinload(Engagement.initiatives),
+            selectinload(Engagement.alignment).joinedload(FrameworkItem.framework),
         )
         .where(Engagement.id == engagement_id)
     )

@@ -19,6 +19,7 @@ from registry import audit
 from registry.commit import Refused, Stale
 from registry.engagements import times
 from registry.extensions import db
+from registry.frameworks import picker
 from registry.models import (
     Engagement,
     EngagementOutcome,
@@ -52,6 +53,7 @@ FIELDS = (
     "attendance_organizations",
     "attendance_note",
     "cancelled",
+    "alignment",  # framework item ids (registry.frameworks.picker)
 )
 
 
@@ -74,6 +76,8 @@ def snapshot(engagement: Engagement) -> dict[str, Any]:
             values[name] = as_utc(getattr(engagement, name)).isoformat()
         elif name == "kind":
             values[name] = engagement.kind.value
+        elif name == picker.FIELD:
+            values[name] = sorted(item.id for item in engagement.alignment)
         else:
             values[name] = getattr(engagement, name)
     return values
@@ -96,6 +100,8 @@ def _apply(engagement: Engagement, data: dict[str, Any]) -> None:
     for name, value in data.items():
         if name == "series":
             engagement.series = series_named(value, is_demo=engagement.is_demo)
+        elif name == picker.FIELD:
+            picker.align(engagement, value or [])  # refuses an item unknown or not in use
         else:
             setattr(engagement, name, value)
     start: datetime = data.get("start_utc", engagement.start_utc)
@@ -135,11 +141,29 @@ def update_engagement(
     changed = [name for name in FIELDS if before[name] != after[name]]
     if not changed:
         return False
+    _touch(engagement)  # a change to its alignment alone moves its version and its pages on
     audit.record(
         "engagement.updated",
         engagement,
         before={name: before[name] for name in changed},
         after={name: after[name] for name in changed},
+        actor=actor,
+    )
+    return True
+
+
+def set_alignment(engagement: Engagement, item_ids: list[int], actor: User | None) -> bool:
+    """Align the engagement to these framework items, and to no others: audited as an edit.
+    False when it already was."""
+    before = snapshot(engagement)[picker.FIELD]
+    if not picker.align(engagement, item_ids):
+        return False
+    _touch(engagement)
+    audit.record(
+        "engagement.updated",
+        engagement,
+        before={picker.FIELD: before},
+        after={picker.FIELD: sorted(item.id for item in engagement.alignment)},
         actor=actor,
     )
     return True

@@ -16,11 +16,12 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
 from registry import countries, lists
-from registry.commit import Refused, committing
+from registry.commit import FieldRefused, Refused, committing
 from registry.coverage.compute import of_engagement as coverage_of
 from registry.engagements import bp, calendar, linked_data, queries, services, times
 from registry.engagements.forms import ButtonForm, EngagementForm, OutcomeForm, ParticipantForm
 from registry.extensions import db
+from registry.frameworks import picker
 from registry.htmx import render, wants_fragment
 from registry.http_cache import cacheable
 from registry.models import (
@@ -235,6 +236,7 @@ def _form_values(engagement: Engagement) -> dict[str, Any]:
         "attendance_organizations": _count_text(engagement.attendance_organizations),
         "attendance_note": engagement.attendance_note,
         "cancelled": engagement.cancelled,
+        "alignment": [item.id for item in engagement.alignment],
         "version": str(engagement.version),
     }
 
@@ -244,13 +246,29 @@ def _count_text(value: int | None) -> str:
 
 
 def _render_form(form: EngagementForm, status: int = 200, **context: Any):
+    context.setdefault("focus", None)
     return render(
         "engagements/form.html",
         status=status,
         form=form,
         zone_names=times.offered_names(),
+        **picker.context(form),
         **context,
     )
+
+
+def _field_refused(form: EngagementForm, refusal: FieldRefused, **context: Any):
+    """A value the service refused (an item to align to that is not in use): said beside its
+    field, the form kept, nothing written."""
+    field = getattr(form, refusal.field, form.title)
+    field.errors = [*field.errors, refusal.message]
+    return _render_form(form, status=refusal.status, **context)
+
+
+def _finding_items() -> bool:
+    """The picker's "Find" sent without JavaScript: the form comes back with the items that
+    match what was typed, nothing saved, nothing marked wrong yet."""
+    return request.form.get("action") == "find-alignment"
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -260,10 +278,15 @@ def create():
     form = EngagementForm()
     if request.method == "GET":
         return _render_form(form)
+    if _finding_items():
+        return _render_form(form, focus="alignment-found-title")
     if not form.validate():
         return _render_form(form, status=422)
-    with committing():
-        engagement = services.create_engagement(form.data_for_model(), _me())
+    try:
+        with committing():
+            engagement = services.create_engagement(form.data_for_model(), _me())
+    except FieldRefused as refusal:
+        return _field_refused(form, refusal)
     flash(
         _(
             "“%(title)s” is published. Add its organizers and participants below.",
@@ -283,6 +306,8 @@ def update(engagement_id: int):
         form = EngagementForm(formdata=None, data=_form_values(engagement))
         return _render_form(form, engagement=engagement)
     form = EngagementForm()
+    if _finding_items():
+        return _render_form(form, engagement=engagement, focus="alignment-found-title")
     if not form.validate():
         return _render_form(form, status=422, engagement=engagement)
     try:
@@ -290,6 +315,8 @@ def update(engagement_id: int):
             changed = services.update_engagement(
                 engagement, form.data_for_model(), _me(), form.version.data
             )
+    except FieldRefused as refusal:
+        return _field_refused(form, refusal, engagement=_load(engagement_id))
     except Refused as refusal:
         engagement = _load(engagement_id)
         form.version.data = str(engagement.version)  # saving again overwrites knowingly

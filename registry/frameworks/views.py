@@ -1,6 +1,8 @@
 """The global agreements, read side: the list of frameworks, a framework's page (the SDG
-goals; a resolution's operative paragraphs with how many commitments each has) and an item's
-page (a goal, target, indicator or paragraph with its parts and the commitments aligned to it).
+goals; a resolution's operative paragraphs) saying per item which initiatives, commitments and
+engagements advance it and which nothing does yet, and an item's page (a goal, target,
+indicator or paragraph with its parts and what is aligned to it). And the one picker's search
+(``picker_options``), which every form that aligns an entry asks while the user types.
 
 Addresses carry the official symbols as they are written: ``/frameworks/HSP/HA.2/RES.6`` (a
 ``path`` converter, since a resolution's symbol has slashes) and
@@ -12,22 +14,28 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, abort, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from jinja2_fragments.flask import render_block
 
 from registry.commitments import listing, progress
-from registry.frameworks import queries, tracking
+from registry.frameworks import picker, queries, tracking
 from registry.htmx import render
 from registry.http_cache import cacheable
-from registry.models import Framework
+from registry.models import INITIATIVE_STATUS_LABELS, Framework
 from registry.permissions import can, requires
 
 bp = Blueprint("frameworks", __name__)
 
-SHOWN = 10  # commitments an item's page lists before linking to the commitment list
+SHOWN = 10  # of each kind an item's page lists before linking to a filtered list
+ENGAGEMENT_STATES = {
+    "upcoming": _l("Upcoming"),
+    "past": _l("Took place"),
+    "cancelled": _l("Cancelled"),
+}
 LABELS = {
     "goal": _l("Goal %(code)s"),
     "target": _l("Target %(code)s"),
@@ -112,9 +120,12 @@ def framework(code: str):
         framework=found,
         items=queries.top_items(found, language),
         counts=queries.aligned_counts(found.id),
+        # The SDG page shows the goals: each gathers what is aligned to its targets.
+        aligned=queries.aligned(found.id, roll_up=found.code == queries.SDG),
         page_lang=language,
         item_label=item_label,
         tracking=_tracking(found),
+        **_aligned_labels(),
     )
 
 
@@ -123,6 +134,16 @@ def _tracking(framework: Framework) -> tracking.Tracking | None:
     if framework.kind != "resolution":
         return None
     return tracking.tracking(framework.id, with_hidden=can(current_user, "framework.track"))
+
+
+def _aligned_labels() -> dict:
+    """What a template needs to say the state of what is aligned."""
+    return {
+        **listing.labels_context(),
+        "initiative_status_labels": INITIATIVE_STATUS_LABELS,
+        "engagement_states": ENGAGEMENT_STATES,
+        "aligned_kinds": queries.KINDS,
+    }
 
 
 def _more_url(framework: Framework, item: queries.Entry) -> str | None:
@@ -154,7 +175,8 @@ def item(code: str, item: str):
     parent = queries.get_entry(entry.parent_id, language) if entry.parent_id else None
     parts = queries.descendants(entry, language)
     ids = [entry.id, *(e.id for e in queries.flatten(parts))]
-    shown = listing.of_items(ids, progress.today(), limit=SHOWN)
+    on = progress.today()
+    shown = listing.of_items(ids, on, limit=SHOWN)
     return render(
         "frameworks/item.html",
         framework=found,
@@ -163,10 +185,30 @@ def item(code: str, item: str):
         parts=parts,
         counts=queries.aligned_counts(found.id) if parts else {},
         shown=shown,
+        initiatives=queries.of_items("initiative", ids, SHOWN, on),
+        engagements=queries.of_items("engagement", ids, SHOWN, on),
         more_url=_more_url(found, entry),
         page_lang=language,
         item_label=item_label,
-        **listing.labels_context(),
+        **_aligned_labels(),
+    )
+
+
+@bp.route("/frameworks/picker")
+@requires("framework.pick")
+def picker_options():
+    """SDG targets and resolution paragraphs matching what is typed, to tick: the picker's
+    matches (htmx), for every form that aligns. Items already ticked are left out."""
+    query = (request.args.get("alignment_q") or request.args.get("q") or "")[: picker.MAX_QUERY]
+    chosen = set(picker.ids_of(request.args.getlist("alignment")))
+    found = [item for item in picker.find(query) if item.id not in chosen]
+    return render_block(
+        "frameworks/_picker.html",
+        "found_items",
+        picker_found=found,
+        picker_query=query,
+        item_label=picker.item_label,
+        focus=None,
     )
 
 

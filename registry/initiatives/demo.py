@@ -2,7 +2,9 @@
 entered through the app's own services by the demo officer, as staff would enter them.
 
 Partners are named as in ``registry.demo_data.STAKEHOLDERS``. Where a seed gives no date,
-the start is the year the programme is publicly known to have begun, on 1 January.
+the start is the year the programme is publicly known to have begun, on 1 January. Framework
+items are named by (framework, code), as seed 003 reports the work against the resolutions'
+paragraphs; those not imported (the SDGs come from ../shared/data/sdg) are left out.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import date
 from sqlalchemy import select
 
 from registry.extensions import db
+from registry.frameworks import picker
 from registry.initiatives import services
 from registry.models import (
     Initiative,
@@ -37,6 +40,7 @@ INITIATIVES = [
         "lead": UN_HABITAT,
         "starts_on": date(2016, 1, 1),
         "countries": [],
+        "alignment": [("HSP/HA.2/RES.8", "OP2"), ("sdg", "11.a")],
         "partners": [
             ("Organisation for Economic Co-operation and Development", PartnershipRole.CO_LEAD,
              PartnershipBasis.MOU),
@@ -55,6 +59,10 @@ INITIATIVES = [
         "lead": "United Nations Department of Economic and Social Affairs",
         "starts_on": date(2017, 7, 1),
         "countries": [],
+        "alignment": [
+            ("HSP/HA.2/RES.6", "OP2(b)"), ("HSP/HA.2/RES.6", "OP2(f)"), ("HSP/HA.2/RES.6", "OP9"),
+            ("sdg", "17.17"),
+        ],
         "partners": [
             ("United Cities and Local Governments", PartnershipRole.CO_LEAD,
              PartnershipBasis.LETTER),
@@ -71,6 +79,10 @@ INITIATIVES = [
         "lead": UN_HABITAT,
         "starts_on": date(2019, 1, 1),
         "countries": ["CN", "KE"],
+        "alignment": [
+            ("HSP/HA.1/RES.5", "OP1"), ("HSP/HA.1/RES.5", "OP3"), ("HSP/HA.1/RES.5", "OP4"),
+            ("sdg", "11.a"),
+        ],
         "partners": [
             ("University of Nairobi Center for Urban-Rural Linkages in Africa",
              PartnershipRole.TECHNICAL, PartnershipBasis.MOU),
@@ -85,6 +97,7 @@ INITIATIVES = [
         "starts_on": date(2022, 1, 1),
         "countries": ["KE"],
         "cities": "Nakuru",
+        "alignment": [("HSP/HA.2/RES.6", "OP2(a)"), ("HSP/HA.2/RES.6", "OP2(d)"), ("sdg", "11.3")],
         "partners": [
             ("Nakuru City County Government (demo)", PartnershipRole.IMPLEMENTING,
              PartnershipBasis.AGREEMENT),
@@ -99,6 +112,10 @@ INITIATIVES = [
         "lead": UN_HABITAT,
         "starts_on": date(1996, 1, 1),
         "countries": [],
+        "alignment": [
+            ("HSP/HA.1/RES.2", "OP3"), ("HSP/HA.1/RES.2", "OP5"), ("HSP/HA.1/RES.2", "OP7"),
+            ("sdg", "11.7"),
+        ],
         "partners": [
             ("United Nations Office on Drugs and Crime", PartnershipRole.TECHNICAL,
              PartnershipBasis.INFORMAL),
@@ -111,6 +128,7 @@ INITIATIVES = [
         "lead": UN_HABITAT,
         "starts_on": date(2020, 1, 1),
         "countries": [],
+        "alignment": [("HSP/HA.2/RES.6", "OP4(a)"), ("sdg", "11.3"), ("sdg", "17.18")],
         "partners": [],
     },
     {
@@ -120,6 +138,7 @@ INITIATIVES = [
         "lead": UN_HABITAT,
         "starts_on": date(2020, 1, 1),
         "countries": ["KE"],
+        "alignment": [("HSP/HA.2/RES.5", "OP4"), ("sdg", "13.1")],
         "partners": [
             ("Nakuru Informal Settlements Federation (demo)", PartnershipRole.PARTICIPANT,
              PartnershipBasis.INFORMAL),
@@ -132,6 +151,7 @@ INITIATIVES = [
         "lead": UN_HABITAT,
         "starts_on": date(2021, 1, 1),
         "countries": [],
+        "alignment": [("HSP/HA.2/RES.8", "OP1"), ("HSP/HA.2/RES.8", "OP6"), ("sdg", "11.3")],
         "partners": [],
     },
     {
@@ -141,6 +161,10 @@ INITIATIVES = [
         "lead": None,
         "starts_on": date(2018, 9, 15),
         "countries": ["KE"],
+        "alignment": [
+            ("HSP/HA.2/RES.3", "OP1"), ("HSP/HA.2/RES.3", "OP2"), ("HSP/HA.2/RES.3", "OP6"),
+            ("sdg", "11.6"),
+        ],
         "partners": [
             ("Nakuru Community Development Organization (demo)", PartnershipRole.IMPLEMENTING,
              PartnershipBasis.INFORMAL),
@@ -152,16 +176,21 @@ INITIATIVES = [
 
 
 def seed_initiatives(stakeholders: dict[str, Stakeholder], officer: User) -> int:
-    """The demo initiatives not yet there, with their partners; how many were added."""
+    """The demo initiatives not yet there, with their partners and alignment; how many were
+    added. One already there is aligned if it is not yet (a registry seeded before alignment)."""
     titles = [entry["title"] for entry in INITIATIVES]
-    existing = set(
-        db.session.scalars(
-            select(Initiative.title).where(Initiative.title.in_(titles), Initiative.is_demo)
+    existing = {
+        initiative.title: initiative
+        for initiative in db.session.scalars(
+            select(Initiative).where(Initiative.title.in_(titles), Initiative.is_demo)
         )
-    )
+    }
     added = 0
     for entry in INITIATIVES:
         if entry["title"] in existing:
+            initiative = existing[entry["title"]]
+            if not initiative.alignment:
+                services.set_alignment(initiative, picker.ids_by_code(entry["alignment"]), officer)
             continue
         lead = stakeholders.get(entry["lead"]) if entry["lead"] else None
         initiative = services.create_initiative(
@@ -174,6 +203,7 @@ def seed_initiatives(stakeholders: dict[str, Stakeholder], officer: User) -> int
                 "countries": entry["countries"],
                 "cities": entry.get("cities"),
                 "starts_on": entry["starts_on"],
+                "alignment": picker.ids_by_code(entry["alignment"]),
             },
             officer,
         )

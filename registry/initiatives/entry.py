@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from registry import entries, notifications, workflow
 from registry.entries import EntryType
 from registry.extensions import db
+from registry.frameworks import picker
 from registry.models import (
     INITIATIVE_KIND_LABELS,
     PARTNERSHIP_ROLE_LABELS,
@@ -38,6 +39,8 @@ INITIATIVE = entries.register(
         plural="initiatives",
         summary=lambda initiative: str(INITIATIVE_KIND_LABELS[initiative.kind]),
         title=lambda initiative: initiative.title,
+        # What the audit trail names in words (its other fields read as they are stored).
+        fields=(picker.field_spec(),),
         # Made by staff and public at once: never waits in the queue itself.
         reviewed=False,
         # Requests to join are decided by staff, not only administrators.

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from registry import countries
 from registry.forms import IsoDateField, clean_text, one_line
+from registry.frameworks import picker
 from registry.models import (
     INITIATIVE_KIND_LABELS,
     INITIATIVE_STATUS_LABELS,
@@ -55,7 +56,7 @@ def stakeholder_pick(label: Any, description: Any) -> tuple[Field, Field]:
     return query, chosen
 
 
-class InitiativeForm(FlaskForm):
+class InitiativeForm(picker.AlignmentForm, FlaskForm):
     title = StringField(
         _l("Title"),
         description=_l("As the initiative names itself, e.g. “National Urban Policy Programme”."),
@@ -121,6 +122,7 @@ class InitiativeForm(FlaskForm):
             _website,
         ],
     )
+    alignment, alignment_q = picker.fields()
     version = HiddenField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -145,6 +147,7 @@ class InitiativeForm(FlaskForm):
             "starts_on": self.starts_on.data,
             "ends_on": self.ends_on.data,
             "website": self.website.data or None,
+            "alignment": self.alignment_ids(),
         }
 
 

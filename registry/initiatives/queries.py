@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from typing import NamedTuple
 from urllib.parse import urlencode
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from registry import countries, counts, lists
@@ -16,6 +16,8 @@ from registry.extensions import db
 from registry.lists import DESC, Facet, Listing, Sort
 from registry.models import (
     Engagement,
+    Framework,
+    FrameworkItem,
     Initiative,
     InitiativeCountry,
     InitiativeKind,
@@ -27,6 +29,7 @@ from registry.models import (
     Status,
 )
 from registry.models.engagements import engagement_initiative
+from registry.models.initiatives import initiative_alignment
 from registry.taxonomy import SECTOR_CODES
 from registry.text import clean, escape_like
 
@@ -87,6 +90,7 @@ class Filters:
     country: str = ""
     sector: str = ""  # a sector among the active partners
     partner: int | None = None  # a stakeholder among the active partners
+    item: int | None = None  # a framework item it is aligned to (a goal: one of its targets)
     sort: str = DEFAULT_SORT
     dir: str = "asc"
 
@@ -109,6 +113,7 @@ class Filters:
             country=country if country in countries.names() else "",
             sector=sector if sector in SECTOR_CODES else "",
             partner=_partner_id(args.get("partner")),
+            item=_partner_id(args.get("item")),
             sort=sort,
             dir=direction,
         )
@@ -116,7 +121,9 @@ class Filters:
     @property
     def in_use(self) -> int:
         return sum(
-            1 for v in (self.kind, self.status, self.country, self.sector, self.partner) if v
+            1
+            for v in (self.kind, self.status, self.country, self.sector, self.partner, self.item)
+            if v
         )
 
     @property
@@ -152,6 +159,15 @@ class Filters:
                 Partnership.status == PartnershipStatus.ACTIVE,
                 Stakeholder.id == Partnership.stakeholder_id,
                 Stakeholder.sector_code == self.sector,
+            )
+        if self.item:
+            # The item or its parts: ix_initiative_alignment_item serves both.
+            items = select(FrameworkItem.id).where(
+                or_(FrameworkItem.id == self.item, FrameworkItem.parent_id == self.item)
+            )
+            conditions["item"] = exists().where(
+                initiative_alignment.c.initiative_id == Initiative.id,
+                initiative_alignment.c.item_id.in_(items),
             )
         return lists.Request(LISTING, conditions, chosen, self.sort, self.dir)
 
@@ -210,13 +226,31 @@ def partner_name(stakeholder_id: int | None) -> str | None:
     )
 
 
+def item_name(item_id: int | None) -> str | None:
+    """The framework item a list is filtered by, as "SDG 11.1" (None: no such item)."""
+    if not item_id:
+        return None
+    row = db.session.execute(
+        select(Framework.code, FrameworkItem.code)
+        .join(Framework, Framework.id == FrameworkItem.framework_id)
+        .where(FrameworkItem.id == item_id)
+    ).first()
+    if row is None:
+        return None
+    return f"{'SDG' if row[0] == 'sdg' else row[0]} {row[1]}"
+
+
 # --- one initiative ---------------------------------------------------------------------------
 
 
 def get_initiative(initiative_id: int) -> Initiative | None:
     stmt = (
         select(Initiative)
-        .options(joinedload(Initiative.lead), selectinload(Initiative.countries))
+        .options(
+            joinedload(Initiative.lead),
+            selectinload(Initiative.countries),
+            selectinload(Initiative.alignment).joinedload(FrameworkItem.framework),
+        )
         .where(Initiative.id == initiative_id)
     )
     return db.session.scalars(stmt).first()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from registry import audit, notifications
 from registry.commit import FieldRefused, Refused
 from registry.extensions import db
+from registry.frameworks import picker
 from registry.models import (
     Initiative,
     InitiativeCountry,
@@ -98,8 +99,22 @@ def _inside(starts_on: date | None, ends_on: date | None, initiative: Initiative
     return not (ends_on and initiative.ends_on and ends_on > initiative.ends_on)
 
 
+def _alignment(initiative: Initiative) -> list[int]:
+    return sorted(item.id for item in initiative.alignment)
+
+
+def _values(initiative: Initiative) -> dict[str, Any]:
+    """What the audit trail keeps of an initiative: its fields, countries and alignment."""
+    return {
+        **_snapshot(initiative, INITIATIVE_FIELDS),
+        "countries": initiative.country_codes,
+        picker.FIELD: _alignment(initiative),
+    }
+
+
 def create_initiative(data: dict[str, Any], actor: User) -> Initiative:
-    """A new initiative, public at once; its lead, if named, becomes its lead partner."""
+    """A new initiative, public at once; its lead, if named, becomes its lead partner. Its
+    alignment (framework item ids) must name SDG targets or paragraphs in use."""
     lead = _approved_stakeholder(data.get("lead_stakeholder_id"), "lead_stakeholder_id")
     initiative = Initiative(created_by_id=actor.id)
     for name in INITIATIVE_FIELDS:
@@ -107,17 +122,10 @@ def create_initiative(data: dict[str, Any], actor: User) -> Initiative:
     initiative.summary = initiative.summary or ""
     _set_countries(initiative, data.get("countries") or [])
     _check_period(initiative)
+    initiative.alignment = picker.check(data.get(picker.FIELD) or [])
     db.session.add(initiative)
     db.session.flush()
-    audit.record(
-        "initiative.created",
-        initiative,
-        actor=actor,
-        after={
-            **_snapshot(initiative, INITIATIVE_FIELDS),
-            "countries": initiative.country_codes,
-        },
-    )
+    audit.record("initiative.created", initiative, actor=actor, after=_values(initiative))
     if lead is not None:
         add_partner(
             initiative,
@@ -129,25 +137,46 @@ def create_initiative(data: dict[str, Any], actor: User) -> Initiative:
 
 
 def update_initiative(initiative: Initiative, data: dict[str, Any], actor: User) -> bool:
-    """Apply an edit (staff: at once, audited). False when nothing changed."""
+    """Apply an edit (staff: at once, audited). False when nothing changed. Without an
+    ``alignment`` key the alignment stays as it is."""
     if data.get("lead_stakeholder_id") != initiative.lead_stakeholder_id:
         _approved_stakeholder(data.get("lead_stakeholder_id"), "lead_stakeholder_id")
-    before = {**_snapshot(initiative, INITIATIVE_FIELDS), "countries": initiative.country_codes}
+    before = _values(initiative)
     for name in INITIATIVE_FIELDS:
         setattr(initiative, name, data.get(name))
     initiative.summary = initiative.summary or ""
     _set_countries(initiative, data.get("countries") or [])
-    after = {**_snapshot(initiative, INITIATIVE_FIELDS), "countries": initiative.country_codes}
+    if picker.FIELD in data:
+        picker.align(initiative, data[picker.FIELD] or [])
+    after = _values(initiative)
     changed = {name for name in after if after[name] != before[name]}
     if not changed:
         return False
     _check_period(initiative)
+    _touch(initiative)  # a change to its alignment alone moves its version and its pages on
     audit.record(
         "initiative.updated",
         initiative,
         actor=actor,
         before={name: before[name] for name in sorted(changed)},
         after={name: after[name] for name in sorted(changed)},
+    )
+    return True
+
+
+def set_alignment(initiative: Initiative, item_ids: list[int], actor: User) -> bool:
+    """Align the initiative to these framework items, and to no others: audited as an edit.
+    False when it already was."""
+    before = _alignment(initiative)
+    if not picker.align(initiative, item_ids):
+        return False
+    _touch(initiative)
+    audit.record(
+        "initiative.updated",
+        initiative,
+        actor=actor,
+        before={picker.FIELD: before},
+        after={picker.FIELD: _alignment(initiative)},
     )
     return True
 

@@ -14,6 +14,7 @@ from registry.commit import Refused, Stale, committing
 from registry.coverage.compute import of_initiative as coverage_of
 from registry.engagements import times
 from registry.extensions import db
+from registry.frameworks import picker
 from registry.htmx import render, wants_fragment
 from registry.http_cache import cacheable
 from registry.initiatives import bp, queries, services
@@ -99,6 +100,7 @@ def index():
         numbered=numbered_pages(page, facets.total),
         facets=facets,
         partner_name=queries.partner_name(filters.partner),
+        item_name=queries.item_name(filters.item),
         sort_links=sort_links("initiatives.index", filters, queries.SORT_DEFAULT_DIR),
         country_name=countries.name,
         countries_menu=countries.by_name(),
@@ -195,6 +197,7 @@ def detail(initiative_id: int):
 
 def _render_form(form: InitiativeForm, status: int = 200, **context: Any):
     context.setdefault("initiative", None)
+    context.setdefault("focus", None)
     lead, found = context.pop("lead", None), context.pop("found", [])
     return render(
         "initiatives/form.html",
@@ -202,12 +205,32 @@ def _render_form(form: InitiativeForm, status: int = 200, **context: Any):
         form=form,
         lead=lead,
         found=found,
+        **picker.context(form),
         **context,
+    )
+
+
+def _find_items(form: InitiativeForm, initiative: Initiative | None):
+    """The picker's "Find" without JavaScript: the form comes back with the items matching
+    what was typed, nothing saved and nothing marked wrong yet."""
+    form.validate()
+    for field in form:
+        field.errors = []
+    lead_id = form.lead_stakeholder_id.data
+    lead = db.session.get(Stakeholder, lead_id) if lead_id else None
+    return _render_form(
+        form,
+        initiative=initiative,
+        lead=lead if lead is not None and lead.status == Status.APPROVED else None,
+        mode="edit" if initiative else "create",
+        focus="alignment-found-title",
     )
 
 
 def _save(form: InitiativeForm, initiative: Initiative | None):
     """Validate, resolve the lead, save through the commit boundary; a response or None."""
+    if request.form.get("action") == "find-alignment":
+        return _find_items(form, initiative)
     valid = form.validate()
     lead, found = (None, [])
     if form.lead_q.data or form.lead_stakeholder_id.data:
@@ -279,6 +302,7 @@ def update(initiative_id: int):
             starts_on=initiative.starts_on,
             ends_on=initiative.ends_on,
             website=initiative.website,
+            alignment=[item.id for item in initiative.alignment],
             version=initiative.version,
         )
         return _render_form(form, initiative=initiative, lead=initiative.lead, mode="edit")

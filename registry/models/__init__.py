@@ -31,6 +31,7 @@ from registry.models.engagements import (
     EngagementSeries,
     OutcomeKind,
     ParticipantRole,
+    engagement_alignment,
 )
 from registry.models.frameworks import (
     IMPLEMENTATION_STATE_LABELS,
@@ -55,6 +56,7 @@ from registry.models.initiatives import (
     PartnershipBasis,
     PartnershipRole,
     PartnershipStatus,
+    initiative_alignment,
 )
 from registry.models.reviews import Decided, Review, Revision, RevisionStatus, Status
 from registry.models.stakeholders import (
@@ -129,6 +131,8 @@ __all__ = [
     "User",
     "Verification",
     "commitment_alignment",
+    "engagement_alignment",
     "implementation_status_item",
+    "initiative_alignment",
     "normalize_email",
 ]

@@ -35,6 +35,7 @@ from registry.models._base import created_at_column, utcnow
 
 if TYPE_CHECKING:
     from registry.models.accounts import User
+    from registry.models.frameworks import FrameworkItem
     from registry.models.initiatives import Initiative
     from registry.models.stakeholders import Stakeholder
 
@@ -138,6 +139,16 @@ engagement_initiative = Table(
     Index("ix_engagement_initiative_initiative", "initiative_id", "engagement_id"),
 )
 
+# The framework items an engagement advances (a consultation on a resolution's paragraph, a
+# forum on an SDG target). The primary key serves its page; the index the framework pages.
+engagement_alignment = Table(
+    "engagement_alignment",
+    db.metadata,
+    Column("engagement_id", ForeignKey("engagement.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_id", ForeignKey("framework_item.id"), primary_key=True),
+    Index("ix_engagement_alignment_item", "item_id", "engagement_id"),
+)
+
 
 class Engagement(db.Model):
     __table_args__ = (
@@ -194,6 +205,9 @@ class Engagement(db.Model):
     )
     initiatives: Mapped[list[Initiative]] = relationship(
         secondary=engagement_initiative, order_by="Initiative.title"
+    )
+    alignment: Mapped[list[FrameworkItem]] = relationship(
+        secondary=engagement_alignment, order_by="FrameworkItem.id"
     )
     outcomes: Mapped[list[EngagementOutcome]] = relationship(
         back_populates="engagement",

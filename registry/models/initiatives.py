@@ -8,7 +8,19 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
@@ -18,6 +30,7 @@ from registry.models.stakeholders import _enum
 
 if TYPE_CHECKING:
     from registry.models.accounts import User
+    from registry.models.frameworks import FrameworkItem
     from registry.models.stakeholders import Stakeholder
 
 
@@ -53,6 +66,18 @@ INITIATIVE_STATUS_LABELS = {
     InitiativeStatus.COMPLETED: _l("Completed"),
     InitiativeStatus.DISCONTINUED: _l("Discontinued"),
 }
+
+
+# The framework items (SDG targets, operative paragraphs) an initiative advances. The primary
+# key serves an initiative's page; the index a framework page, an item's page and the list's
+# alignment filter.
+initiative_alignment = Table(
+    "initiative_alignment",
+    db.metadata,
+    Column("initiative_id", ForeignKey("initiative.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_id", ForeignKey("framework_item.id"), primary_key=True),
+    Index("ix_initiative_alignment_item", "item_id", "initiative_id"),
+)
 
 
 class Initiative(db.Model):
@@ -112,6 +137,9 @@ class Initiative(db.Model):
     )
     partnerships: Mapped[list[Partnership]] = relationship(
         back_populates="initiative", order_by="Partnership.id"
+    )
+    alignment: Mapped[list[FrameworkItem]] = relationship(
+        secondary=initiative_alignment, order_by="FrameworkItem.id"
     )
 
     @property
