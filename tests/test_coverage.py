@@ -219,6 +219,28 @@ def test_a_goal_counts_the_makers_of_commitments_aligned_to_it_or_its_targets(ap
     assert eleven_in_france.total == 0
 
 
+def test_a_goal_counts_the_active_partners_of_initiatives_aligned_to_it(app, registry):
+    """Safer Cities, aligned to target 6.2, brings its active partner Women into goal 6 (and
+    onto the matrix filtered by goal 6); the initiative's alignment alone, no commitment."""
+    with app.app_context():
+        safer = db.session.get(Initiative, registry["safer"])
+        safer.alignment = [db.session.get(compute.FrameworkItem, registry_item(app, "6.2"))]
+        db.session.commit()
+        six = compute.of_goal("6")
+        six_in_france = compute.of_goal("6", "FR")
+        on_matrix = matrix.page(matrix.Query(goal="6"))
+    assert present(six, "sector") == {"grassroots": 1}
+    assert present(six, "constituency") == {"urban_poor": 1, "women": 1}
+    assert six_in_france.total == 0
+    assert titles(on_matrix) == ["Safer Cities"]
+
+
+def registry_item(app, code: str) -> int:
+    return db.session.scalar(
+        db.select(compute.FrameworkItem.id).where(compute.FrameworkItem.code == code)
+    )
+
+
 def test_each_summary_is_one_statement(app, registry):
     with app.app_context():
         db.session.expire_all()

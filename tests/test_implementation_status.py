@@ -111,7 +111,7 @@ def test_a_line_about_the_whole_resolution_serves_no_paragraph(app, officer, fra
     assert status.items == []
     html = officer.get(RES6).get_data(as_text=True)
     whole = html.index("The resolution as a whole")
-    assert whole < html.index("Extended to 2025") < html.index("By operative paragraph")
+    assert whole < html.index("Extended to 2025") < html.index('id="items-title"')
 
 
 @pytest.mark.parametrize(
@@ -302,10 +302,12 @@ def test_the_page_shows_each_paragraphs_lines_and_those_with_none(app, client, f
     assert "Set-Cookie" not in response.headers
     html = response.get_data(as_text=True)
     section = html[html.index('id="implementation"') : html.index('id="items-title"')]
-    assert "<strong>urban action funding window</strong>" in section
-    assert '<h4 class="impl-paragraph">OP2</h4>' in section
     assert "No implementation recorded for:" in section
     assert "OP9" in section[section.index("No implementation recorded for:") :]
+    # The line shows under its paragraph, beside what advances it.
+    op2 = html[html.index(">OP2</a>") : html.index(">OP9</a>")]
+    assert "<strong>urban action funding window</strong>" in op2
+    assert op2.index("Implementation") < op2.index("Nothing advances this paragraph yet")
 
 
 @pytest.mark.parametrize("role", ["anonymous", "officer"])

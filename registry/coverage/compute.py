@@ -7,8 +7,7 @@ are present among the stakeholders taking part in something, and which are missi
 * an **initiative**: its active partnerships (``Partnership.status == active``);
 * an **engagement**: its participants, in any role;
 * an **SDG goal**: the makers of approved commitments aligned to the goal or to one of its
-  targets, plus the active partners of initiatives aligned to it
-  (``initiative_partners_for_goal``: the hook where initiative alignment joins in);
+  targets, plus the active partners of initiatives aligned to it;
 * the **whole registry**: any of these three anywhere — an active partner of any initiative, a
   participant in any engagement, or the maker of an approved commitment;
 * a **country**: the same as the whole registry, among stakeholders whose own country is it
@@ -55,6 +54,7 @@ from registry.models import (
     Status,
 )
 from registry.models.commitments import commitment_alignment
+from registry.models.initiatives import initiative_alignment
 from registry.models.stakeholders import stakeholder_constituency
 from registry.taxonomy import CONSTITUENCIES, GAP_GROUPS, N_, SECTORS
 
@@ -213,32 +213,36 @@ def aligned_commitments(items: Select) -> Select:
 
 
 def initiatives_for_goal(items: Select) -> Select:
-    """Initiatives working towards the goal: today, those with an approved commitment aligned
-    to it. HOOK for initiative alignment (branch ``align``): union the initiatives aligned to
-    ``items`` directly here, and every page that filters by goal follows."""
-    return select(Commitment.initiative_id).where(
+    """Initiatives working towards the goal: those aligned to it or to one of its targets,
+    and those with an approved commitment aligned to it."""
+    aligned = select(initiative_alignment.c.initiative_id).where(
+        initiative_alignment.c.item_id.in_(items)
+    )
+    through_commitments = select(Commitment.initiative_id).where(
         Commitment.status == Status.APPROVED,
         Commitment.initiative_id.is_not(None),
         Commitment.id.in_(aligned_commitments(items)),
     )
+    return union(aligned, through_commitments)
 
 
-def initiative_partners_for_goal(items: Select) -> Select | None:
-    """Active partners of initiatives aligned to the goal. HOOK for initiative alignment
-    (branch ``align``): return ``active_partners(Partnership.initiative_id.in_(select
-    initiative_alignment.initiative_id where item_id in items))``. None until then: an
+def initiative_partners_for_goal(items: Select) -> Select:
+    """Active partners of the initiatives aligned to the goal or to one of its targets (an
     initiative that only has a commitment aligned to the goal brings its commitment's maker,
-    not all its partners."""
-    return None
+    not all its partners)."""
+    return active_partners(
+        Partnership.initiative_id.in_(
+            select(initiative_alignment.c.initiative_id).where(
+                initiative_alignment.c.item_id.in_(items)
+            )
+        )
+    )
 
 
 def goal_members(code: str, country: str | None = None) -> Select:
     items = goal_items(code)
     ids = commitment_makers(Commitment.id.in_(aligned_commitments(items)))
-    partners = initiative_partners_for_goal(items)
-    if partners is not None:
-        ids = union(ids, partners)
-    stmt = approved(ids)
+    stmt = approved(union(ids, initiative_partners_for_goal(items)))
     return stmt.where(Stakeholder.country == country) if country else stmt
 
 

@@ -68,12 +68,22 @@ def _language() -> str:
 
 
 @bp.app_template_global("coverage_sdg_chart")
-def sdg_chart(goals: list[frameworks.Entry], counts: dict[int, int]) -> charts.BarChart:
-    """The bars of commitments per goal from a goal list and its counts (the SDG framework
-    page's own ``items`` and ``counts``, so its include adds no statement)."""
+def sdg_chart(
+    goals: list[frameworks.Entry], counts: dict[int, frameworks.Tally]
+) -> charts.BarChart:
+    """The bars of commitments per goal from a goal list and what advances each (the SDG
+    framework page's own ``items`` and ``counts``, so its include adds no statement)."""
     return charts.sdg_bars(
-        [(g.code, g.short_title or g.title, counts.get(g.id, 0)) for g in goals if g.kind == "goal"]
+        [
+            (g.code, g.short_title or g.title, _commitments(counts.get(g.id)))
+            for g in goals
+            if g.kind == "goal"
+        ]
     )
+
+
+def _commitments(tally: frameworks.Tally | None) -> int:
+    return tally.commitment if tally else 0
 
 
 def _sdg_context(version: int) -> dict[str, Any]:
