@@ -60,10 +60,26 @@ def test_the_agenda_is_browsable(app, client):
     html = client.get("/frameworks/NUA").get_data(as_text=True)
     assert "Quito Implementation Plan for the New Urban Agenda" in html
     assert "Transformative commitments for sustainable urban development" in html
+    # Three levels: the Implementation Plan, its parts, and their sections.
+    assert "Environmentally sustainable and resilient urban development" in html
+    assert 'href="/frameworks/NUA/items/II.A.3"' in html
     effective = client.get("/frameworks/NUA/items/II.B").get_data(as_text=True)
     assert "Means of implementation" in effective
     item = client.get("/frameworks/NUA/items/II.B.2")
     assert item.status_code == 200
     assert "Section II.B.2" in item.get_data(as_text=True)
+    assert "paragraphs 93\N{EN DASH}125" in item.get_data(as_text=True)
+
+
+def test_the_picker_offers_the_sections(app):
+    from registry.frameworks import picker
+
+    import_nua(app)
+    with app.app_context():
+        found = picker.find("spatial development")
+        by_code = picker.find("NUA")
+        labels = [picker.item_label(item) for item in found]
+    assert labels == ["NUA II.B.2"]
+    assert len(by_code) == 14
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Framework)) == 1

@@ -31,7 +31,7 @@ from registry.forms import one_line
 from registry.models import Framework, FrameworkItem
 from registry.text import escape_like
 
-ALIGNABLE_KINDS = ("target", "paragraph")
+ALIGNABLE_KINDS = ("target", "paragraph", "section")  # a section: the New Urban Agenda's
 MAX_ALIGNMENT = 40  # items one entry is aligned to: more says nothing
 ITEMS_SHOWN = 20  # matches the picker lists for what is typed
 MAX_QUERY = 100
