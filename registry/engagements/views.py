@@ -19,6 +19,7 @@ from registry import countries, lists
 from registry.commit import Refused, committing
 from registry.engagements import bp, calendar, linked_data, queries, services, times
 from registry.engagements.forms import ButtonForm, EngagementForm, OutcomeForm, ParticipantForm
+from registry.exports.links import links as download_links
 from registry.extensions import db
 from registry.htmx import render, wants_fragment
 from registry.http_cache import cacheable
@@ -88,6 +89,7 @@ def index():
     return render(
         "engagements/list.html",
         block="results",
+        downloads=download_links("engagements", filters.args()),
         status=status,
         notice=notice,
         filters=filters,

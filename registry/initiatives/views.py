@@ -12,6 +12,7 @@ from flask_login import current_user
 from registry import countries, lists
 from registry.commit import Refused, Stale, committing
 from registry.engagements import times
+from registry.exports.links import links as download_links
 from registry.extensions import db
 from registry.htmx import render, wants_fragment
 from registry.http_cache import cacheable
@@ -91,6 +92,7 @@ def index():
     return render(
         "initiatives/list.html",
         block="results",
+        downloads=download_links("initiatives", filters.args()),
         status=status,
         notice=notice,
         filters=filters,
