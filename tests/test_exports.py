@@ -23,6 +23,7 @@ from registry.exports.columns import TABLES
 from registry.exports.writers import LICENCE
 from registry.extensions import db
 from registry.models import Contact, Role
+from registry.models.stakeholders import stakeholder_constituency
 from tests.conftest import test_config
 from tests.querycount import count_queries
 
@@ -154,11 +155,26 @@ def test_unknown_and_tampered_arguments_are_ignored_as_on_the_page(client, regis
 
 def test_the_engagement_export_follows_the_upcoming_and_past_views(client, registry_rows):
     assert csv_rows(download(client, "engagements", "csv")).empty  # nothing upcoming
+    assert json.loads(download(client, "engagements", "json"))["rows"] == []
+    empty = pd.read_excel(io.BytesIO(download(client, "engagements", "xlsx")))
+    assert (list(empty.columns), len(empty)) == (names("engagements"), 0)
     past = csv_rows(download(client, "engagements", "csv", "view=past"))
     assert list(past["title"]) == ["Nakuru roundtable"]
 
 
-def test_linked_values_are_joined_in_one_column(client, registry_rows):
+def test_linked_values_are_joined_in_one_column(app, client, registry_rows):
+    with app.app_context():
+        for code in ("older_persons", "children_youth", "indigenous_peoples"):
+            db.session.execute(
+                stakeholder_constituency.insert().values(
+                    stakeholder_id=registry_rows["city"].id, constituency_code=code
+                )
+            )
+        db.session.commit()
+    stakeholders = csv_rows(download(client, "stakeholders", "csv", "sector=civil_society"))
+    assert list(stakeholders["constituencies"]) == [
+        "children_youth;indigenous_peoples;older_persons"
+    ]
     initiatives = csv_rows(download(client, "initiatives", "csv"))
     assert list(initiatives["partners"]) == ["1"]
     commitments = csv_rows(download(client, "commitments", "csv"))

@@ -17,8 +17,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, current_app, request, send_file, stream_with_context, url_for
+from flask import Flask, Response, current_app, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select
 
 from registry.exports import bp, slots, writers
 from registry.exports.columns import TABLES, Table, batches, context, statement
@@ -97,6 +98,15 @@ def _kept(slot: slots.Slot, found: Iterator[Sequence[Any]]) -> Iterator[Sequence
         slots.give_back(slot)
 
 
+def _streamed(app: Flask, stmt: Select) -> Iterator[Sequence[Any]]:
+    """The rows, read after the view has returned: in an app context (and so a database
+    session) of their own, opened at the first row and closed after the last. Not
+    ``stream_with_context``: a response dropped unread would then pop the request's context
+    out of order when collected; this one, never started, holds nothing."""
+    with app.app_context():
+        yield from batches(stmt)
+
+
 def _headers(response: Response, filename: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Link"] = (
@@ -129,16 +139,16 @@ def download(table: str, fmt: str):
             response = _xlsx(spec, stmt, info)
             slots.give_back(slot)  # the work is done: what is left is sending a file
         else:
-            found = _kept(slot, batches(stmt))
+            found = _kept(slot, _streamed(current_app._get_current_object(), stmt))
             if fmt == "csv":
                 chunks = writers.csv_chunks(spec.columns, found)
             else:
                 chunks = writers.json_chunks(spec.columns, found, info)
-            response = Response(stream_with_context(chunks), mimetype=FORMATS[fmt])
+            response = Response(chunks, mimetype=FORMATS[fmt])
             # Closed when the last byte is sent, the client goes away or nothing was sent;
-            # and should a response be dropped unclosed (a test client), when it is collected.
+            # and should a response be dropped unclosed (a test client), when its rows are.
             response.call_on_close(lambda: slots.give_back(slot))
-            weakref.finalize(response, slots.give_back, slot)
+            weakref.finalize(chunks, slots.give_back, slot)
     except BaseException:
         slots.give_back(slot)
         raise
@@ -168,7 +178,10 @@ def _xlsx(spec: Table, stmt, info: dict[str, Any]) -> Response:
     except BaseException:
         handle.close()
         raise
-    return send_file(handle, mimetype=FORMATS["xlsx"], conditional=False, etag=False)
+    response = send_file(handle, mimetype=FORMATS["xlsx"], conditional=False, etag=False)
+    # The file's wrapper lives as long as the body is sent; dropped unsent, it closes the file.
+    weakref.finalize(response.response, handle.close)
+    return response
 
 
 for _name in TABLES:

@@ -92,8 +92,11 @@ def neutralised(text: str) -> str:
 
 
 def _csv_text(value: Any) -> str:
-    text = _text(value)
-    return "" if text is None else neutralised(text)
+    if value is None:
+        return ""
+    if value.__class__ is not str:  # an enum member, or a number in a text column
+        value = _text(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _csv_boolean(value: Any) -> str:
@@ -194,10 +197,14 @@ def write_xlsx(
     sheet = book.create_sheet(title[:31])
     sheet.append([c.name for c in columns])
     cells = [XLSX_CELLS[c.type] for c in columns]
+    texts = [i for i, c in enumerate(columns) if c.type == "string"]
     for batch in batches:
         for row in batch:
             values = [cell(v) for cell, v in zip(cells, row, strict=True)]
-            sheet.append([_as_text(sheet, v) for v in values])
+            for i in texts:
+                if values[i] is not None and values[i].startswith("="):
+                    values[i] = _as_text(sheet, values[i])
+            sheet.append(values)
     info = book.create_sheet("About")
     for label, value in about:
         info.append([label, _as_text(info, value)])
