@@ -115,7 +115,7 @@ def test_a_csv_download_says_its_licence_time_and_dictionary_in_its_headers(clie
     assert "/data>" in response.headers["Link"]
     disposition = response.headers["Content-Disposition"]
     assert re.search(r'filename="stakeholders-\d{4}-\d\d-\d\dT\d{6}Z\.csv"', disposition)
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
 
 
 def test_an_anonymous_download_sets_no_cookie(client, registry_rows):
