@@ -47,8 +47,8 @@ Batch = Sequence[Sequence[Any]]
 def timestamp(moment: datetime) -> str:
     """A moment as Table Schema's default datetime: ``2026-12-06T07:05:00Z`` (UTC)."""
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.replace(microsecond=0).isoformat() + "Z"
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="seconds")[:19] + "Z"  # the offset, if any, is +00:00
 
 
 def _text(value: Any) -> str | None:
