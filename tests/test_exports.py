@@ -147,6 +147,22 @@ def test_an_export_is_every_page_in_the_page_order(app, client, make_stakeholder
     assert list(backwards["name"]) == ["Echo", "Delta", "Charlie", "Bravo", "Alpha"]
 
 
+def test_each_list_filters_its_export_as_its_page_does(
+    client, registry_rows, make_initiative, make_commitment
+):
+    from registry.models import InitiativeKind
+
+    make_initiative("Kenya Urban Campaign", kind=InitiativeKind.CAMPAIGN)
+    make_commitment(registry_rows["bank"], title="Green bonds for housing")
+    campaigns = csv_rows(download(client, "initiatives", "csv", "kind=campaign"))
+    assert list(campaigns["title"]) == ["Kenya Urban Campaign"]
+    bank = registry_rows["bank"].id
+    pledges = csv_rows(download(client, "commitments", "csv", f"stakeholder={bank}"))
+    assert list(pledges["title"]) == ["Green bonds for housing"]
+    by_sector = json.loads(download(client, "commitments", "json", "sector=civil_society"))
+    assert [r["title"] for r in by_sector["rows"]] == ["Safe water for 500 households"]
+
+
 def test_unknown_and_tampered_arguments_are_ignored_as_on_the_page(client, registry_rows):
     query = "sector=no-such-sector&sort=evil&dir=sideways&cursor=forged&page=999999&format=exe"
     frame = csv_rows(download(client, "stakeholders", "csv", query))
@@ -267,8 +283,9 @@ def test_an_export_runs_the_same_statements_for_few_rows_and_many(app, client, m
     def statements() -> int:
         with count_queries(app) as found:
             for table in TABLES:
-                query = "view=past" if table == "engagements" else ""
-                download(client, table, "csv", query)
+                for fmt in FORMATS:
+                    query = "view=past" if table == "engagements" else ""
+                    download(client, table, fmt, query)
         return len(found)
 
     make_stakeholder("First")
@@ -360,6 +377,19 @@ def test_the_limit_holds_across_workers_through_redis(two_workers, registry_rows
     later = second.test_client().get("/stakeholders/export.csv")
     assert later.status_code == 200
     later.close()
+
+
+def test_downloads_go_on_when_the_slots_store_is_down(app, registry_rows):
+    config = test_config(
+        app.config["SQLALCHEMY_DATABASE_URI"], EXPORT_SLOTS_URL="redis://127.0.0.1:1/0"
+    )
+    worker = create_app(config)
+    try:
+        frame = csv_rows(download(worker.test_client(), "stakeholders", "csv"))
+    finally:
+        with worker.app_context():
+            db.engine.dispose()
+    assert len(frame) == 2
 
 
 # --- the list pages and /data -------------------------------------------------------------------
