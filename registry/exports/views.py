@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
 
 from registry.exports import bp, slots, writers
-from registry.exports.columns import TABLES, Table, batches, context, statement
+from registry.exports.columns import SEPARATOR, TABLES, Table, batches, context, statement
 from registry.exports.links import links
 from registry.htmx import render
 from registry.http_cache import cacheable
@@ -208,6 +208,6 @@ def data():
         licence=writers.LICENCE,
         links=links,
         formula_starts=" ".join(c for c in writers.FORMULA_STARTS if c.isprintable()),
-        separator=";",
+        separator=SEPARATOR,
         codes=labels(),
     )
