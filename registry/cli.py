@@ -1,5 +1,5 @@
 """Flask commands: create-admin, seed-demo, frameworks import-sdg and import-nua, taxonomy sync,
-generate stakeholders, counts check and recount, remind-overdue."""
+generate stakeholders, counts check and recount, remind-overdue, export."""
 
 from __future__ import annotations
 
