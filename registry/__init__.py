@@ -217,6 +217,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.commitments import bp as commitments_bp
     from registry.coverage.views import bp as coverage_bp
     from registry.engagements import bp as engagements_bp
+    from registry.exports import bp as exports_bp
     from registry.frameworks.views import bp as frameworks_bp
     from registry.initiatives import bp as initiatives_bp
     from registry.main.views import bp as main_bp
@@ -234,3 +235,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(commitments_bp)
     app.register_blueprint(frameworks_bp)
     app.register_blueprint(coverage_bp)
+    app.register_blueprint(exports_bp)

@@ -1,5 +1,5 @@
 """Flask commands: create-admin, seed-demo, frameworks import-sdg and import-nua, taxonomy sync,
-generate stakeholders, counts check and recount, remind-overdue."""
+generate stakeholders, counts check and recount, remind-overdue, export."""
 
 from __future__ import annotations
 
@@ -172,6 +172,25 @@ def register_cli(app: Flask) -> None:
         counts_cli,
         sessions_cli,
         remind_overdue_command,
+        export_command,
     )
     for command in commands:
         app.cli.add_command(command)
+
+
+@click.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def export_command(directory: Path) -> None:
+    """Write every public list into DIRECTORY as a Frictionless Data Package: one CSV per
+    list and datapackage.json (a Table Schema per file, the licence, the sources)."""
+    from registry.exports import package
+
+    tables = list(package.TABLES.values())
+    total = sum(package.count(table) for table in tables)
+    with click.progressbar(length=total, label="Exporting", show_pos=True) as bar:
+        written = package.export(directory, lambda _table, n: bar.update(n))
+    db.session.rollback()  # read only: end the transaction the statements ran in
+    for name, rows in written.items():
+        click.echo(f"{directory / (name + '.csv')}: {rows} rows")
+    click.echo(f"{directory / 'datapackage.json'}: CC-BY-4.0; check it with frictionless validate")

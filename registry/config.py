@@ -180,6 +180,11 @@ def load(instance_path: str | os.PathLike) -> dict:
         # Mails one address can be sent from the public forms (registration, new password).
         "MAIL_RATE_LIMIT": os.environ.get("MAIL_RATE_LIMIT", "5 per hour"),
         "PER_PAGE": 25,
+        # Downloads (registry.exports.slots): exports streaming at once, per client address and
+        # in all, counted in Redis so every worker agrees (in the process without one).
+        "EXPORT_SLOTS_URL": os.environ.get("EXPORT_SLOTS_URL") or os.environ.get("REDIS_URL", ""),
+        "EXPORTS_PER_CLIENT": int(os.environ.get("EXPORTS_PER_CLIENT", 1)),
+        "EXPORTS_AT_ONCE": int(os.environ.get("EXPORTS_AT_ONCE", 4)),
         # Days between two reminders about the same overdue commitment (flask
         # remind-overdue checks the value when it runs, and says so if it is not a number).
         "REMINDER_PERIOD_DAYS": os.environ.get("REMINDER_PERIOD_DAYS", "30"),

@@ -191,6 +191,9 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("engagements.outcome_update", "GET"): STAFF,
     ("engagements.outcome_update", "POST"): STAFF,
     ("engagements.outcome_remove", "POST"): STAFF,
+    # Downloads of the public lists (twelve addresses, one endpoint) and the page about them.
+    ("exports.download", "GET"): EVERYONE,
+    ("exports.data", "GET"): EVERYONE,
 }
 
 
@@ -318,6 +321,9 @@ def url_values(app, make_user, make_stakeholder, framework_items):
         "merge_id": 1,
         "filename": "css/registry.css",
         "token": "not-a-signed-link",  # a mailed link's token: a 400 page for everyone
+        # The download addresses carry these as defaults, not in the path: any value builds.
+        "table": "stakeholders",
+        "fmt": "csv",
     }
 
 

@@ -6,6 +6,7 @@ from flask import current_app, request
 
 from registry import countries, lists
 from registry.commitments import bp, listing, progress
+from registry.exports.links import links as download_links
 from registry.htmx import render
 from registry.http_cache import cacheable
 from registry.pagination import numbered_pages, requested_page, sort_links
@@ -31,6 +32,7 @@ def index():
     return render(
         "commitments/list.html",
         block="results",
+        downloads=download_links("commitments", filters.args()),
         status=status,
         notice=notice,
         filters=filters,

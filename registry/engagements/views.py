@@ -20,6 +20,7 @@ from registry.commit import FieldRefused, Refused, committing
 from registry.coverage.compute import of_engagement as coverage_of
 from registry.engagements import bp, calendar, linked_data, queries, services, times
 from registry.engagements.forms import ButtonForm, EngagementForm, OutcomeForm, ParticipantForm
+from registry.exports.links import links as download_links
 from registry.extensions import db
 from registry.frameworks import picker
 from registry.htmx import render, wants_fragment
@@ -90,6 +91,7 @@ def index():
     return render(
         "engagements/list.html",
         block="results",
+        downloads=download_links("engagements", filters.args()),
         status=status,
         notice=notice,
         filters=filters,

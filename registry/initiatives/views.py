@@ -13,6 +13,7 @@ from registry import countries, lists
 from registry.commit import Refused, Stale, committing
 from registry.coverage.compute import of_initiative as coverage_of
 from registry.engagements import times
+from registry.exports.links import links as download_links
 from registry.extensions import db
 from registry.frameworks import picker
 from registry.htmx import render, wants_fragment
@@ -93,6 +94,7 @@ def index():
     return render(
         "initiatives/list.html",
         block="results",
+        downloads=download_links("initiatives", filters.args()),
         status=status,
         notice=notice,
         filters=filters,

@@ -6,6 +6,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from registry import countries, lists, revisions, workflow
+from registry.exports.links import links as download_links
 from registry.htmx import render, wants_fragment
 from registry.http_cache import cacheable
 from registry.initiatives import queries as initiative_queries
@@ -48,6 +49,7 @@ def index():
     return render(
         "stakeholders/list.html",
         block="results",
+        downloads=download_links("stakeholders", filters.args()),
         status=status,
         notice=notice,
         filters=filters,
