@@ -323,3 +323,38 @@ def test_the_demo_resolution_shows_what_advances_each_paragraph(app, client):
     assert re.search(r'class="aligned-count">\d+ commitments?<', html)
     assert 'class="aligned-count aligned-none">Nothing yet<' in html
     assert "Nothing advances this paragraph yet." in html
+
+
+def test_the_demo_tracking_page_shows_each_paragraphs_status_beside_what_advances_it(app, client):
+    """The acceptance of resolution tracking, on the demo: per operative paragraph of
+    HSP/HA.2/RES.6 its recorded implementation (seed 003's lines, entered through the
+    services), the demo initiatives and commitments aligned to it, and the paragraphs that
+    nothing advances said to be so."""
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    html = page(client, "/frameworks/HSP/HA.2/RES.6")
+    paragraphs = html[html.index('id="items-title"') :]
+    starts = {
+        code: paragraphs.index(f'href="/frameworks/HSP/HA.2/RES.6/items/{code}"')
+        for code in ("OP2(a)", "OP2(b)", "OP2(e)", "OP2(f)", "OP4(a)")
+    }
+
+    def of(code: str) -> str:
+        later = [start for start in starts.values() if start > starts[code]]
+        return paragraphs[starts[code] : min(later, default=len(paragraphs))]
+
+    op2a = of("OP2(a)")
+    assert "Under implementation" in op2a
+    assert "Action-Oriented VLR Methodology" in op2a
+    assert ">SDG Cities</a>" in op2a  # a demo initiative aligned to it
+    op4a = of("OP4(a)")
+    assert "Global Urban Monitoring Framework" in op4a  # the status line and the initiative
+    assert 'class="light light-on_track"' in op4a  # the commitment's traffic light
+    assert "80 cities apply the Global Urban Monitoring Framework" in op4a  # a commitment
+    op2b = of("OP2(b)")
+    assert "A capacity-building offer on SDG localization" in op2b
+    assert "Planned" in op2b
+    assert "2024" in op2b
+    op2e = of("OP2(e)")
+    assert "Nothing advances this paragraph yet." in op2e
+    assert "Under implementation" in op2e  # recorded, though nothing in the registry advances it
