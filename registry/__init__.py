@@ -220,6 +220,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.initiatives import bp as initiatives_bp
     from registry.main.views import bp as main_bp
     from registry.review import bp as review_bp
+    from registry.search import bp as search_bp
     from registry.stakeholders import bp as stakeholders_bp
 
     app.register_blueprint(main_bp)
@@ -232,3 +233,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(engagements_bp, url_prefix="/engagements")
     app.register_blueprint(commitments_bp)
     app.register_blueprint(frameworks_bp)
+    app.register_blueprint(search_bp)

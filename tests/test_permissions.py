@@ -126,6 +126,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("frameworks.index", "GET"): EVERYONE,
     ("frameworks.framework", "GET"): EVERYONE,
     ("frameworks.item", "GET"): EVERYONE,
+    # Search: everything public, for everyone.
+    ("search.index", "GET"): EVERYONE,
     # Engagements: everyone reads them; staff record them and publish directly.
     # Commitments: the one in ``url_values`` is public and made by "Some Organization", whose
     # members are not among the roles here, so only staff may change or move it.
