@@ -141,6 +141,14 @@ def test_only_public_entries_are_found(
     assert titles(search(client, "longer")) == []  # "A target no longer in use", archived
 
 
+def test_a_drafts_words_are_never_suggested(client, make_stakeholder):
+    make_stakeholder("Clandestine Planners", status=Status.DRAFT)
+    make_stakeholder("Open Planners")
+    response = search(client, "clandestone")
+    assert titles(response) == []
+    assert "landestine" not in response.get_data(as_text=True)
+
+
 def test_the_index_follows_every_change(client, make_stakeholder, app):
     """The database keeps the index current (generated column or triggers): a renamed entry
     is found by its new name only, a deleted one not at all."""
@@ -459,3 +467,43 @@ def test_the_engine_reads_only_the_rows_it_shows(app, framework_items):
     assert candidates == []
     with app.app_context():
         assert db.session.scalar(select(FrameworkItem.id).limit(1)) is not None
+
+
+@pytest.mark.postgres_only
+def test_postgresql_stems_english_words(client, make_stakeholder):
+    """The 'english' configuration: a plural finds the singular and the other way round."""
+    make_stakeholder("Lakeside Network")
+    make_stakeholder("Savings Groups of Kisumu")
+    assert titles(search(client, "networks")) == ["Lakeside Network"]
+    assert titles(search(client, "group")) == ["Savings Groups of Kisumu"]
+
+
+@pytest.mark.postgres_only
+def test_postgresql_reads_the_words_of_a_web_search(client, make_stakeholder):
+    make_stakeholder("Lakeside Youth Network")
+    make_stakeholder("Lakeside Elders Council")
+    assert titles(search(client, "lakeside -youth")) == ["Lakeside Elders Council"]
+    assert sorted(titles(search(client, "youth or elders"))) == [
+        "Lakeside Elders Council",
+        "Lakeside Youth Network",
+    ]
+
+
+def test_user_text_is_only_ever_quoted_fts5_strings():
+    assert engine.fts_query(["un", "habitat"]) == '"un" AND "habitat"*'
+    assert engine.fts_query(['a"b']) == '"a""b"*'
+    assert engine.words_of('NEAR( "un-Habitat" OR -x* Ëcole') == [
+        "near",
+        "un",
+        "habitat",
+        "or",
+        "x",
+        "ecole",
+    ]
+
+
+def test_marks_become_html_and_nothing_else():
+    start, stop = engine.START, engine.STOP
+    assert engine.marked(f"<i>{start}a{stop}</i>") == "&lt;i&gt;<mark>a</mark>&lt;/i&gt;"
+    assert engine.marked(f"{stop}a{start}b") == "a<mark>b</mark>"
+    assert engine.highlight("Café <b>", ["cafe"]) == "<mark>Café</mark> &lt;b&gt;"

@@ -295,6 +295,18 @@ def _item_goal(item, framework) -> tuple[Any, Any, ColumnElement]:
     return parent, grand, goal
 
 
+def public(kind: Kind) -> list[ColumnElement[bool]]:
+    """The rows of ``kind`` anyone may see: approved stakeholders and commitments, every
+    initiative and engagement (staff publish them), framework items in use."""
+    if kind.model is Stakeholder:
+        return [Stakeholder.status == Status.APPROVED]
+    if kind.model is Commitment:
+        return [Commitment.status == Status.APPROVED]
+    if kind.model is FrameworkItem:
+        return [FrameworkItem.archived_at.is_(None)]
+    return []
+
+
 def _shaped(kind: Kind, filters: Filters, columns: list[Any]):
     """The kind's statement of ``columns`` (prefix) with its facet columns (sector, country,
     goal), public rows only, under the chosen filters; None when a filter excludes the kind
@@ -302,12 +314,11 @@ def _shaped(kind: Kind, filters: Filters, columns: list[Any]):
     if filters.type and filters.type != kind.key:
         return None
     model = kind.model
-    where: list[ColumnElement[bool]] = []
+    where = public(kind)
     sector = country = goal = null()
     stmt = None
     if model is Stakeholder:
         sector, country = Stakeholder.sector_code, Stakeholder.country
-        where.append(Stakeholder.status == Status.APPROVED)
         if filters.sector:
             where.append(Stakeholder.sector_code == filters.sector)
         if filters.country:
@@ -317,7 +328,6 @@ def _shaped(kind: Kind, filters: Filters, columns: list[Any]):
     elif model is Commitment:
         owner = aliased(Stakeholder, name="owner")
         sector, country = owner.sector_code, owner.country
-        where.append(Commitment.status == Status.APPROVED)
         if filters.sector:
             where.append(owner.sector_code == filters.sector)
         if filters.country:
@@ -351,7 +361,6 @@ def _shaped(kind: Kind, filters: Filters, columns: list[Any]):
             return None
         framework = aliased(Framework, name="item_framework")
         parent, grand, goal = _item_goal(FrameworkItem, framework)
-        where.append(FrameworkItem.archived_at.is_(None))
         if filters.goal:
             where.append(goal == filters.goal)
 
@@ -636,7 +645,7 @@ def _trigram_rows(filters: Filters, q: str):
 
 
 def _known_words(words: list[str]) -> set[str]:
-    """PostgreSQL: which of ``words`` some searched row has (each a GIN index probe)."""
+    """PostgreSQL: which of ``words`` some public row has (each a GIN index probe)."""
     checks = []
     for word in words:
         query = func.plainto_tsquery(ENGLISH, word)
@@ -646,7 +655,7 @@ def _known_words(words: list[str]) -> set[str]:
                     exists(
                         select(literal(1))
                         .select_from(kind.model)
-                        .where(kind.vector().op("@@")(query))
+                        .where(kind.vector().op("@@")(query), *public(kind))
                     )
                     for kind in KINDS
                 )
