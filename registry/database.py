@@ -65,6 +65,25 @@ POSTGRESQL_ONLY_INDEXES = {
     "ix_commitment_search": "commitment USING gin (search_vector)",
     "ix_engagement_search": "engagement USING gin (search_vector)",
     "ix_framework_item_search": "framework_item USING gin (search_vector)",
+    # … the words of each title alone, read first so that a common word's best matches
+    # (every word in the name) are never cut by the cap …
+    "ix_stakeholder_title_search": (
+        "stakeholder USING gin (to_tsvector('english'::regconfig, "
+        "coalesce(name, '') || ' ' || coalesce(acronym, '')))"
+    ),
+    "ix_initiative_title_search": (
+        "initiative USING gin (to_tsvector('english'::regconfig, coalesce(title, '')))"
+    ),
+    "ix_commitment_title_search": (
+        "commitment USING gin (to_tsvector('english'::regconfig, coalesce(title, '')))"
+    ),
+    "ix_engagement_title_search": (
+        "engagement USING gin (to_tsvector('english'::regconfig, coalesce(title, '')))"
+    ),
+    "ix_framework_item_title_search": (
+        "framework_item USING gin (to_tsvector('english'::regconfig, "
+        "coalesce(code, '') || ' ' || coalesce(short_title, '')))"
+    ),
     # … and trigrams of the titles the typo fallback looks through (the stakeholder's name,
     # the initiative's and the commitment's title have theirs already, in the models).
     "ix_engagement_title_trgm": "engagement USING gin (title gin_trgm_ops)",

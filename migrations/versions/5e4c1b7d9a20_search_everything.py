@@ -37,6 +37,16 @@ SEARCHED = {
     "engagement": [("title", "A"), ("venue", "B"), ("city", "B"), ("summary", "C")],
     "framework_item": [("code", "A"), ("short_title", "A"), ("title", "B")],
 }
+# The title's words alone (names and acronyms, titles, an item's code and short title): a
+# search reads the rows whose title has every word before the cap on the others, so a common
+# word's best matches are never left out. Queries repeat these expressions exactly.
+TITLE_WORDS = {
+    "stakeholder": "coalesce(name, '') || ' ' || coalesce(acronym, '')",
+    "initiative": "coalesce(title, '')",
+    "commitment": "coalesce(title, '')",
+    "engagement": "coalesce(title, '')",
+    "framework_item": "coalesce(code, '') || ' ' || coalesce(short_title, '')",
+}
 TRIGRAM_INDEXES = {
     "ix_engagement_title_trgm": "engagement USING gin (title gin_trgm_ops)",
     "ix_framework_item_title_trgm": "framework_item USING gin (title gin_trgm_ops)",
@@ -63,6 +73,10 @@ def upgrade():
                 ),
             )
             op.execute(f"CREATE INDEX ix_{table}_search ON {table} USING gin (search_vector)")
+            op.execute(
+                f"CREATE INDEX ix_{table}_title_search ON {table} "
+                f"USING gin (to_tsvector('english'::regconfig, {TITLE_WORDS[table]}))"
+            )
         for name, definition in TRIGRAM_INDEXES.items():
             op.execute(f"CREATE INDEX {name} ON {definition}")
         return
@@ -102,6 +116,7 @@ def downgrade():
             op.execute(f"DROP INDEX IF EXISTS {name}")
         for table in SEARCHED:
             op.execute(f"DROP INDEX IF EXISTS ix_{table}_search")
+            op.execute(f"DROP INDEX IF EXISTS ix_{table}_title_search")
             op.drop_column(table, "search_vector")
         return
     for table in SEARCHED:

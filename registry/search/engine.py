@@ -14,16 +14,20 @@ table over it. Both are made by the migration ``5e4c1b7d9a20``.
 **Queries.** PostgreSQL takes what was typed through ``websearch_to_tsquery`` (quotes,
 ``or``, ``-word``; it never raises on unbalanced input). SQLite's MATCH syntax raises on bad
 input, so user text never becomes FTS5 syntax: each word is quoted as an FTS5 string (inner
-quotes doubled), words of three letters or more match as prefixes (``"network"*``: the
-unstemmed index's way to forgive plurals), and all must match. Word order never matters.
+quotes doubled), words of three letters or more match as prefixes, with an English plural's
+singular as an alternative (``("city"* OR "cities"*)``: the unstemmed index's way to forgive
+word forms), and all must match. Word order never matters.
 
-**Ranking, bounded.** Each kind reads at most ``MATCH_CAP`` matching public rows (in index
-order, not ranked: ranking every match of a common word costs hundreds of ms at a million
-rows, PERFORMANCE-NOTES.md lesson 1) and scores them: ``ts_rank_cd`` on PostgreSQL,
-``bm25`` with column weights on SQLite. Scores of different tables are roughly comparable,
-so above them sits a tier: every word found in the name or title ranks first, so a name
-match always ranks above a description match (PostgreSQL: ``ts_filter(vector, '{a}')``;
-SQLite: the same test in Python, tokenized as FTS5 does). The merged list is sorted in
+**Ranking, bounded.** Each kind reads at most ``MATCH_CAP`` public rows whose *title* has
+every word (a GIN expression index on the title's words; an FTS5 column filter), then at
+most ``MATCH_CAP`` matching anywhere (in index order, not ranked: ranking every match of a
+common word costs hundreds of ms at a million rows, PERFORMANCE-NOTES.md lesson 1), so a
+common word's best matches are never cut by the cap. They are scored: ``ts_rank_cd`` on
+PostgreSQL, ``bm25`` with column weights on SQLite. Scores of different tables are only
+roughly comparable, so above them sits a tier: every word found in the name or title ranks
+first, so a name match always ranks above a description match (PostgreSQL:
+``ts_filter(vector, '{a}')``; SQLite: the title read, or the same test in Python, tokenized
+as FTS5 does). The merged list is sorted in
 Python and only its first ``RESULT_CAP`` are offered, ``PER_PAGE`` a page: deeper pages are
 not offered (a search that needs them needs another word or a filter). Counts are exact up
 to the caps and said to be "more than" past them.
@@ -143,6 +147,8 @@ class Kind:
     titles: int  # the first this many columns are the title (weight A)
     weights: tuple[float, ...]
     trigram: Any  # the title column with a trigram index (PostgreSQL's typo fallback)
+    # PostgreSQL: the title's words, exactly as the migration's expression index has them.
+    title_sql: str
 
     @property
     def fts(self) -> str:
@@ -150,6 +156,14 @@ class Kind:
 
     def vector(self) -> ColumnElement:
         return literal_column(f"{self.model.__tablename__}.search_vector", TSVECTOR)
+
+    def title_vector(self) -> ColumnElement:
+        """The title's words: ``ix_<table>_title_search`` (a GIN expression index)."""
+        return literal_column(f"to_tsvector('english'::regconfig, {self.title_sql})", TSVECTOR)
+
+    def title_filter(self) -> str:
+        """SQLite: the FTS5 column filter of the title's columns."""
+        return "{" + " ".join(self.columns[: self.titles]) + "}"
 
 
 KINDS = (
@@ -161,6 +175,7 @@ KINDS = (
         2,
         (10.0, 10.0, 4.0, 1.0),
         Stakeholder.name,
+        "coalesce(stakeholder.name, '') || ' ' || coalesce(stakeholder.acronym, '')",
     ),
     Kind(
         "initiative",
@@ -170,6 +185,7 @@ KINDS = (
         1,
         (10.0, 4.0, 1.0),
         Initiative.title,
+        "coalesce(initiative.title, '')",
     ),
     Kind(
         "commitment",
@@ -179,6 +195,7 @@ KINDS = (
         1,
         (10.0, 1.0),
         Commitment.title,
+        "coalesce(commitment.title, '')",
     ),
     Kind(
         "engagement",
@@ -188,6 +205,7 @@ KINDS = (
         1,
         (10.0, 4.0, 4.0, 1.0),
         Engagement.title,
+        "coalesce(engagement.title, '')",
     ),
     Kind(
         "framework_item",
@@ -197,6 +215,7 @@ KINDS = (
         2,
         (10.0, 10.0, 4.0),
         FrameworkItem.title,
+        "coalesce(framework_item.code, '') || ' ' || coalesce(framework_item.short_title, '')",
     ),
 )
 BY_KEY = {kind.key: kind for kind in KINDS}
@@ -400,69 +419,88 @@ def _union(branches: list) -> list:
 
 
 def _full_text(filters: Filters, q: str, words: list[str]) -> tuple[list[Candidate], bool]:
-    """The matching public rows of each kind (at most MATCH_CAP each), scored, with their
-    facet values: one statement. Also whether some kind had more."""
+    """The matching public rows of each kind, scored, with their facet values: one
+    statement. Per kind, at most MATCH_CAP rows whose title has every word (so that the best
+    are never left out by the cap) and at most MATCH_CAP rows matching anywhere. Also
+    whether some kind had more."""
     postgres = _postgres()
+    if not postgres and not words:
+        return [], False
     branches = []
     for kind in KINDS:
-        label = literal(kind.key, String).label("kind")
-        if postgres:
-            vector = kind.vector()
-            query = func.websearch_to_tsquery(ENGLISH, q)
-            score = func.ts_rank_cd(vector, query)
-            tier = cast(
-                func.ts_filter(vector, literal_column("'{a}'::\"char\"[]")).op("@@")(query),
-                Integer,
-            )
-            columns = [
-                label,
-                kind.model.id.label("id"),
-                cast(score, Float).label("score"),
-                tier.label("tier"),
-                cast(null(), Text).label("title"),
-            ]
-            stmt = _shaped(kind, filters, columns)
-            if stmt is None:
-                continue
-            stmt = stmt.where(vector.op("@@")(query))
-        else:
-            if not words:
-                return [], False
-            fts = table(kind.fts, column("rowid", Integer))
-            matched = literal_column(kind.fts)
-            columns = [
-                label,
-                kind.model.id.label("id"),
-                cast(-func.bm25(matched, *kind.weights), Float).label("score"),
-                literal(0, Integer).label("tier"),
-                _title_text(kind).label("title"),
-            ]
-            stmt = _shaped(kind, filters, columns)
-            if stmt is None:
-                continue
-            stmt = stmt.join(fts, fts.c.rowid == kind.model.id).where(
-                matched.match(fts_query(words))
-            )
-        branches.append(stmt.limit(MATCH_CAP + 1))
-    rows = _union(branches)
-    return _candidates(rows, words, postgres)
+        for part in (TITLE, ANYWHERE):
+            stmt = (_postgres_branch if postgres else _sqlite_branch)(kind, filters, q, words, part)
+            if stmt is not None:
+                branches.append(stmt.limit(MATCH_CAP + 1))
+    return _candidates(_union(branches), words, postgres)
+
+
+TITLE, ANYWHERE = 0, 1  # the two reads of a kind: title matches first, then any match
+
+
+def _postgres_branch(kind: Kind, filters: Filters, q: str, words: list[str], part: int):
+    vector = kind.vector()
+    query = func.websearch_to_tsquery(ENGLISH, q)
+    if part == TITLE:
+        tier = literal(1, Integer)
+        match = kind.title_vector().op("@@")(query)
+    else:
+        weighted_a = func.ts_filter(vector, literal_column("'{a}'::\"char\"[]"))
+        tier = cast(weighted_a.op("@@")(query), Integer)
+        match = vector.op("@@")(query)
+    columns = [
+        literal(kind.key, String).label("kind"),
+        literal(part, Integer).label("part"),
+        kind.model.id.label("id"),
+        cast(func.ts_rank_cd(vector, query), Float).label("score"),
+        tier.label("tier"),
+        cast(null(), Text).label("title"),
+    ]
+    stmt = _shaped(kind, filters, columns)
+    return None if stmt is None else stmt.where(match)
+
+
+def _sqlite_branch(kind: Kind, filters: Filters, q: str, words: list[str], part: int):
+    fts = table(kind.fts, column("rowid", Integer))
+    matched = literal_column(kind.fts)
+    expression = fts_query(words)
+    if part == TITLE:
+        expression = f"{kind.title_filter()} : ({expression})"
+    columns = [
+        literal(kind.key, String).label("kind"),
+        literal(part, Integer).label("part"),
+        kind.model.id.label("id"),
+        cast(-func.bm25(matched, *kind.weights), Float).label("score"),
+        literal(1 if part == TITLE else 0, Integer).label("tier"),
+        _title_text(kind).label("title"),
+    ]
+    stmt = _shaped(kind, filters, columns)
+    if stmt is None:
+        return None
+    return stmt.join(fts, fts.c.rowid == kind.model.id).where(matched.match(expression))
 
 
 def _candidates(rows, words: list[str], postgres: bool) -> tuple[list[Candidate], bool]:
-    per_kind: Counter[str] = Counter()
-    found: list[Candidate] = []
+    """The candidates, each once (the best tier it was read with), and whether a kind had
+    more than MATCH_CAP of either read."""
+    read: Counter[tuple[str, int]] = Counter()
+    found: dict[tuple[str, int], Candidate] = {}
     for row in rows:
-        per_kind[row.kind] += 1
-        if per_kind[row.kind] > MATCH_CAP:
+        read[row.kind, row.part] += 1
+        if read[row.kind, row.part] > MATCH_CAP:
             continue
-        tier = row.tier if postgres else int(_all_in(words, row.title or ""))
+        tier = row.tier if postgres or row.tier else int(_all_in(words, row.title or ""))
+        known = found.get((row.kind, row.id))
+        if known is not None:
+            known.tier = max(known.tier, tier or 0)
+            continue
         candidate = Candidate(row.kind, row.id, row.score or 0.0, tier or 0, row.sector)
         if row.country:
             candidate.countries.append(row.country)
         if row.goal:
             candidate.goals.append(row.goal)
-        found.append(candidate)
-    return found, any(n > MATCH_CAP for n in per_kind.values())
+        found[row.kind, row.id] = candidate
+    return list(found.values()), any(n > MATCH_CAP for n in read.values())
 
 
 def _link_facets(found: list[Candidate]) -> None:
@@ -528,18 +566,47 @@ def words_of(text: str) -> list[str]:
     return list(seen)[:MAX_WORDS]
 
 
+def forms(word: str) -> list[str]:
+    """The prefixes a query word matches as (SQLite): the word itself, and for an English
+    plural its singular too ("boreholes" finds "Borehole", "cities" "City"), shortest
+    first. A stemmer in the index would do this, but would put stems ("communiti") in the
+    vocabulary that spelling suggestions are made from."""
+    found = [word]
+    if len(word) > 4 and word.endswith("ies"):
+        found.append(word[:-3] + "y")
+    elif len(word) > 4 and word.endswith("es"):
+        found += [word[:-1], word[:-2]]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        found.append(word[:-1])
+    # A longer form is covered by a shorter one it starts with.
+    kept = [f for f in found if not any(o != f and f.startswith(o) for o in found)]
+    return sorted(set(kept), key=len)
+
+
 def fts_query(words: Iterable[str]) -> str:
     """An FTS5 query that is never syntax: each word an FTS5 string, inner quotes doubled;
-    words of PREFIX_FROM letters or more as prefixes. All of them must match."""
+    words of PREFIX_FROM letters or more as prefixes (and their singular, ``forms``). All
+    of them must match."""
     terms = []
     for word in words:
-        quoted = '"' + word.replace('"', '""') + '"'
-        terms.append(quoted + "*" if len(word) >= PREFIX_FROM else quoted)
+        if len(word) < PREFIX_FROM:
+            terms.append(_quoted(word))
+            continue
+        alternatives = [_quoted(form) + "*" for form in forms(word)]
+        terms.append(
+            alternatives[0] if len(alternatives) == 1 else f"({' OR '.join(alternatives)})"
+        )
     return " AND ".join(terms)
 
 
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
 def _matches(word: str, token: str) -> bool:
-    return token == word or (len(word) >= PREFIX_FROM and token.startswith(word))
+    if len(word) < PREFIX_FROM:
+        return token == word
+    return any(token.startswith(form) for form in forms(word))
 
 
 def _all_in(words: list[str], text: str) -> bool:
@@ -628,6 +695,7 @@ def _trigram_rows(filters: Filters, q: str):
         similarity = func.word_similarity(typed, kind.trigram)
         columns = [
             literal(kind.key, String).label("kind"),
+            literal(ANYWHERE, Integer).label("part"),
             kind.model.id.label("id"),
             cast(similarity, Float).label("score"),
             literal(0, Integer).label("tier"),
