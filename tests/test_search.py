@@ -103,7 +103,10 @@ def test_a_typo_finds_what_was_meant_and_says_so(client, make_stakeholder, make_
         "Nakuru county dialogue on housing",
     ]
     html = response.get_data(as_text=True)
-    assert "Nothing matched “nakru”, so these are the results for “nakuru”." in html
+    assert (
+        'Nothing matched “nakru”, so these are the results for “<a href="/search?q=nakuru">'
+        "nakuru</a>”." in html
+    )
 
 
 def test_a_word_that_is_found_is_never_corrected(client, make_stakeholder):
@@ -523,3 +526,15 @@ def test_marks_become_html_and_nothing_else():
     assert engine.marked(f"<i>{start}a{stop}</i>") == "&lt;i&gt;<mark>a</mark>&lt;/i&gt;"
     assert engine.marked(f"{stop}a{start}b") == "a<mark>b</mark>"
     assert engine.highlight("Café <b>", ["cafe"]) == "<mark>Café</mark> &lt;b&gt;"
+
+
+@pytest.mark.postgres_only
+def test_a_few_results_come_with_a_spelling_suggestion(client, make_stakeholder):
+    """With ``or`` some words may find nothing while others find a little: the page offers
+    the corrected search, its operators kept."""
+    make_stakeholder("Nakuru Youth Networks")
+    make_stakeholder("Lakeside Elders Council")
+    response = search(client, "nakru or lakeside")
+    assert titles(response) == ["Lakeside Elders Council"]
+    html = response.get_data(as_text=True)
+    assert 'Did you mean <a href="/search?q=nakuru+or+lakeside">nakuru or lakeside</a>?' in html

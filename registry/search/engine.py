@@ -643,6 +643,7 @@ def _sqlite_corrections(words: list[str]) -> dict[str, str]:
         return {}
     branches = []
     for n, word in enumerate(typed):
+        shortest = forms(word)[0]  # known if the index has a word the query would match
         for kind in KINDS:
             vocab = table(f"{kind.fts}_vocab", column("term", String), column("doc", Integer))
             branches.append(
@@ -652,7 +653,7 @@ def _sqlite_corrections(words: list[str]) -> dict[str, str]:
                     vocab.c.term,
                     vocab.c.doc,
                 )
-                .where(vocab.c.term >= word, vocab.c.term < word + "\U0010ffff")
+                .where(vocab.c.term >= shortest, vocab.c.term < shortest + "\U0010ffff")
                 .limit(1)
             )
             branches.append(
@@ -687,12 +688,14 @@ def _sqlite_corrections(words: list[str]) -> dict[str, str]:
 
 
 def _trigram_rows(filters: Filters, q: str):
-    """PostgreSQL: public rows whose title has a word like the query's (trigrams, GIN), the
-    closest FALLBACK_CAP of each kind, with their facet values and titles."""
-    typed = " ".join(q.split()[:MAX_WORDS])
+    """PostgreSQL: public rows whose title has a word like one of the query's (trigrams,
+    GIN: one index scan per word, OR-ed), the closest FALLBACK_CAP of each kind, with their
+    facet values and titles."""
+    typed = [w for w in words_of(q) if len(w) >= PREFIX_FROM] or [" ".join(q.split()[:MAX_WORDS])]
     branches = []
     for kind in KINDS:
-        similarity = func.word_similarity(typed, kind.trigram)
+        similarities = [func.word_similarity(word, kind.trigram) for word in typed]
+        similarity = similarities[0] if len(similarities) == 1 else func.greatest(*similarities)
         columns = [
             literal(kind.key, String).label("kind"),
             literal(ANYWHERE, Integer).label("part"),
@@ -705,7 +708,7 @@ def _trigram_rows(filters: Filters, q: str):
         if stmt is None:
             continue
         branches.append(
-            stmt.where(kind.trigram.op("%>")(typed))
+            stmt.where(or_(*(kind.trigram.op("%>")(word) for word in typed)))
             .order_by(similarity.desc(), kind.model.id)
             .limit(FALLBACK_CAP)
         )
@@ -764,9 +767,10 @@ def _postgres_corrections(filters: Filters, q: str) -> tuple[dict[str, str], lis
 
 
 def _corrected(q: str, corrections: Mapping[str, str]) -> str:
+    """``q`` with each corrected word replaced, its quotes and operators kept."""
     if not corrections:
         return ""
-    return " ".join(corrections.get(w, w) for w in words_of(q))
+    return _TOKEN.sub(lambda m: corrections.get(_fold(m.group()), m.group()), q)
 
 
 # --- the result -----------------------------------------------------------------------------
