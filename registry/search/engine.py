@@ -85,6 +85,7 @@ from sqlalchemy import (
     select,
     table,
     union_all,
+    values,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import aliased
@@ -92,9 +93,11 @@ from sqlalchemy.orm import aliased
 from registry import countries
 from registry.database import within_time
 from registry.extensions import db
+from registry.lists import WORDS
 from registry.models import (
     Commitment,
     Engagement,
+    FacetCount,
     Framework,
     FrameworkItem,
     Initiative,
@@ -115,6 +118,7 @@ MAX_PAGE = RESULT_CAP // PER_PAGE
 FEW = 3  # fewer results than this: look for a spelling correction
 FALLBACK_CAP = 10  # PostgreSQL: titles with a similar word, per kind
 WORD_SIMILARITY = "0.45"  # pg_trgm.word_similarity_threshold ("nakru" in "Nakuru …": 0.5)
+VOCABULARY_SIMILARITY = 0.4  # as registry.stakeholders.similar corrects a typed name's words
 CLOSE = 0.7  # a known word this similar (normalized Levenshtein) corrects a typed one
 MIN_CORRECTED = 4  # shorter words are not corrected (too many near neighbours)
 VOCAB_CAP = 2_000  # SQLite: vocabulary terms scored per table and word, at most
@@ -687,11 +691,10 @@ def _sqlite_corrections(words: list[str]) -> dict[str, str]:
     return corrections
 
 
-def _trigram_rows(filters: Filters, q: str):
-    """PostgreSQL: public rows whose title has a word like one of the query's (trigrams,
-    GIN: one index scan per word, OR-ed), the closest FALLBACK_CAP of each kind, with their
-    facet values and titles."""
-    typed = [w for w in words_of(q) if len(w) >= PREFIX_FROM] or [" ".join(q.split()[:MAX_WORDS])]
+def _trigram_rows(filters: Filters, typed: list[str]):
+    """PostgreSQL: public rows whose title has a word like one of ``typed`` (trigrams, GIN:
+    one index scan per word, OR-ed), the closest FALLBACK_CAP of each kind, with their facet
+    values and titles."""
     branches = []
     for kind in KINDS:
         similarities = [func.word_similarity(word, kind.trigram) for word in typed]
@@ -738,32 +741,64 @@ def _known_words(words: list[str]) -> set[str]:
     return {word for word, known in zip(words, found, strict=True) if known}
 
 
+def _vocabulary_words(words: list[str]) -> dict[str, str]:
+    """PostgreSQL: for each word, the closest word of the stakeholder names' vocabulary (the
+    maintained word counts, trigram-indexed: a few thousand rows, not the million names),
+    as ``registry.stakeholders.similar`` corrects a typed name: one statement."""
+    typed = values(column("typed", String), name="typed").data([(w,) for w in words])
+    vocabulary = FacetCount.__table__.alias("vocabulary")
+    known = func.lower(vocabulary.c.value)  # the expression ix_facet_count_word_trgm indexes
+    score = func.similarity(known, typed.c.typed)
+    best = (
+        select(vocabulary.c.value, score.label("score"))
+        .where(
+            vocabulary.c.entry_type == "stakeholder",
+            vocabulary.c.facet == literal_column(f"'{WORDS}'"),  # the partial index's literal
+            vocabulary.c.n > 0,
+            known.op("%")(typed.c.typed),
+            score >= VOCABULARY_SIMILARITY,
+        )
+        .order_by(score.desc(), vocabulary.c.n.desc())
+        .limit(1)
+        .lateral("best")
+    )
+    stmt = select(typed.c.typed, best.c.value).select_from(typed).join(best, literal(True))
+    return {word: value.lower() for word, value in db.session.execute(stmt)}
+
+
 def _postgres_corrections(filters: Filters, q: str) -> tuple[dict[str, str], list]:
-    """(each unknown word and the closest word in the titles of similar rows, those rows),
-    under a statement timeout: [] when it runs out."""
+    """(each unknown word and its correction, rows with similar titles), under a statement
+    timeout: nothing when it runs out. Only words no public row has are corrected: first
+    from the names' vocabulary (cheap), then, for words still unknown, from the titles of
+    rows with a similar word (trigrams; a typo of a common word reads thousands of titles,
+    which the timeout bounds). Those rows are shown when nothing else is found."""
 
     def work() -> list:
+        typed = [w for w in words_of(q) if len(w) >= PREFIX_FROM and not w.isdigit()]
+        known = _known_words(typed) if typed else set()
+        unknown = [w for w in typed if w not in known]
+        correctable = [w for w in unknown if len(w) >= MIN_CORRECTED]
+        corrected = _vocabulary_words(correctable) if correctable else {}
+        left = [w for w in unknown if w not in corrected]
+        if not left:
+            return [corrected, [], []]
         db.session.execute(
             select(func.set_config("pg_trgm.word_similarity_threshold", WORD_SIMILARITY, True))
         )
-        rows = _trigram_rows(filters, q)
-        typed = [w for w in words_of(q) if len(w) >= MIN_CORRECTED and not w.isdigit()]
-        known = _known_words(typed) if rows and typed else set()
-        return [rows, [w for w in typed if w not in known]]
+        return [corrected, _trigram_rows(filters, left), left]
 
     done = within_time(work, TIMEOUT_MS)
     if not done:
         return {}, []
-    rows, unknown = done
+    corrections, rows, left = done
     vocabulary: Counter[str] = Counter()
     for row in rows:
         vocabulary.update(set(_TOKEN.findall(_fold(row.title or ""))))
-    corrections = {}
-    for word in unknown:
-        best = _closest(word, vocabulary.items())
-        if best and best != word:
+    for word in left:
+        best = _closest(word, vocabulary.items()) if len(word) >= MIN_CORRECTED else None
+        if best:
             corrections[word] = best
-    return corrections, rows
+    return {w: c for w, c in corrections.items() if c != w}, rows
 
 
 def _corrected(q: str, corrections: Mapping[str, str]) -> str:
