@@ -9,7 +9,9 @@ match word for word; stemming rarely joins two unrelated words). The models do n
 column: nothing writes it, queries name it (``registry.database`` keeps it out of the model
 comparison). SQLite: an FTS5 external-content table per noun (``search_<table>``) over the
 same columns, kept current by AFTER INSERT/UPDATE/DELETE triggers, with an ``fts5vocab``
-table over it. Both are made by the migration ``5e4c1b7d9a20``.
+table over it. Both are made by the migration ``5e4c1b7d9a20``. (A later migration that
+rebuilds one of these tables on SQLite, batch mode's copy-and-move, drops its triggers and
+must make them again; ``tests/test_search.py`` checks that the index follows every change.)
 
 **Queries.** PostgreSQL takes what was typed through ``websearch_to_tsquery`` (quotes,
 ``or``, ``-word``; it never raises on unbalanced input). SQLite's MATCH syntax raises on bad
@@ -27,10 +29,10 @@ PostgreSQL, ``bm25`` with column weights on SQLite. Scores of different tables a
 roughly comparable, so above them sits a tier: every word found in the name or title ranks
 first, so a name match always ranks above a description match (PostgreSQL:
 ``ts_filter(vector, '{a}')``; SQLite: the title read, or the same test in Python, tokenized
-as FTS5 does). The merged list is sorted in
-Python and only its first ``RESULT_CAP`` are offered, ``PER_PAGE`` a page: deeper pages are
-not offered (a search that needs them needs another word or a filter). Counts are exact up
-to the caps and said to be "more than" past them.
+as FTS5 does). The merged list is sorted in Python and only its first ``RESULT_CAP`` are
+offered, ``PER_PAGE`` a page: deeper pages are not offered (a search that needs them needs
+another word or a filter). Counts are exact up to the caps and said to be "more than" past
+them.
 
 **Facets** (type, sector, country, SDG goal) are counted in Python over the same bounded
 candidates, after every chosen filter (which the SQL applies, so a filter is never cut by
@@ -38,20 +40,24 @@ the cap): each number is how many results adding that choice leaves. Sector and 
 a commitment are its stakeholder's; an initiative's countries and a commitment's goals come
 from their link tables in one more statement.
 
-**Typos.** When fewer than ``FEW`` results come back, the query's words are checked against
-what the registry knows. PostgreSQL: titles with a similar word (trigram ``%>`` on the
-GIN-indexed names and titles, ``FALLBACK_CAP`` per kind, under a statement timeout) give the
-closest words; SQLite: the FTS5 vocabulary gives terms with the same first letter and a
-length within two, at most ``VOCAB_CAP`` per table, scored by edit distance in Python. A
-corrected query is offered ("Did you mean …?"), or run at once when nothing matched; on
-PostgreSQL the similar titles themselves are shown when even that finds nothing.
+**Typos.** When fewer than ``FEW`` results come back, each query word that no public row
+has is corrected. PostgreSQL: from the stakeholder names' vocabulary (the maintained word
+counts, trigram-indexed, as ``registry.stakeholders.similar`` does), then for words still
+unknown from the titles of rows with a similar word (trigram ``%>`` on the GIN-indexed
+names and titles, ``FALLBACK_CAP`` per kind), all under a statement timeout. SQLite: the
+FTS5 vocabulary gives terms with the same first letter and a length within two, at most
+``VOCAB_CAP`` per table, scored by edit distance in Python. The corrected query is run at
+once when nothing matched (and the page says so), or offered ("Did you mean …?") beside a
+few results; on PostgreSQL the similar titles themselves are shown when even that finds
+nothing. A draft's words never surface: a correction is shown only with public results.
 
 **Highlights** are made for the page's rows only, never for candidates: ``ts_headline`` on
 PostgreSQL, the same words found in Python on SQLite. Either way the text is escaped first
 and only the marks become HTML.
 
 Statements per search: one for the candidates, one for their link-table facets, one for the
-page's rows; the typo path adds three at most. None grows with the number of results.
+page's rows; the typo path adds at most eight (its time limit's savepoint and settings
+included). None grows with the number of results.
 """
 
 from __future__ import annotations
