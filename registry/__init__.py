@@ -222,6 +222,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.initiatives import bp as initiatives_bp
     from registry.main.views import bp as main_bp
     from registry.review import bp as review_bp
+    from registry.search import bp as search_bp
     from registry.stakeholders import bp as stakeholders_bp
 
     app.register_blueprint(main_bp)
@@ -236,3 +237,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(frameworks_bp)
     app.register_blueprint(coverage_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(search_bp)

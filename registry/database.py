@@ -59,10 +59,52 @@ POSTGRESQL_ONLY_INDEXES = {
     "ix_facet_count_word_trgm": (
         "facet_count USING gin (lower(value) gin_trgm_ops) WHERE facet = 'word'"
     ),
+    # Search everything (registry.search): the full-text index of each searched table …
+    "ix_stakeholder_search": "stakeholder USING gin (search_vector)",
+    "ix_initiative_search": "initiative USING gin (search_vector)",
+    "ix_commitment_search": "commitment USING gin (search_vector)",
+    "ix_engagement_search": "engagement USING gin (search_vector)",
+    "ix_framework_item_search": "framework_item USING gin (search_vector)",
+    # … the words of each title alone, read first so that a common word's best matches
+    # (every word in the name) are never cut by the cap …
+    "ix_stakeholder_title_search": (
+        "stakeholder USING gin (to_tsvector('english'::regconfig, "
+        "coalesce(name, '') || ' ' || coalesce(acronym, '')))"
+    ),
+    "ix_initiative_title_search": (
+        "initiative USING gin (to_tsvector('english'::regconfig, coalesce(title, '')))"
+    ),
+    "ix_commitment_title_search": (
+        "commitment USING gin (to_tsvector('english'::regconfig, coalesce(title, '')))"
+    ),
+    "ix_engagement_title_search": (
+        "engagement USING gin (to_tsvector('english'::regconfig, coalesce(title, '')))"
+    ),
+    "ix_framework_item_title_search": (
+        "framework_item USING gin (to_tsvector('english'::regconfig, "
+        "coalesce(code, '') || ' ' || coalesce(short_title, '')))"
+    ),
+    # … and trigrams of the titles the typo fallback looks through (the stakeholder's name,
+    # the initiative's and the commitment's title have theirs already, in the models).
+    "ix_engagement_title_trgm": "engagement USING gin (title gin_trgm_ops)",
+    "ix_framework_item_title_trgm": "framework_item USING gin (title gin_trgm_ops)",
 }
+# The generated ``tsvector`` columns (PostgreSQL) that registry.search reads and nothing
+# writes: the database computes them, so the models leave them out (SQLite has none).
+SEARCH_VECTOR = "search_vector"
+# SQLite's FTS5 tables (and their shadow and vocabulary tables), kept by triggers.
+SEARCH_TABLE_PREFIX = "search_"
 
 
 def include_object(_obj, name, type_, reflected, _compare_to) -> bool:
-    """Alembic's ``include_object``: the PostgreSQL-only indexes are not the models' to
-    compare."""
-    return not (type_ == "index" and reflected and name in POSTGRESQL_ONLY_INDEXES)
+    """Alembic's ``include_object``: the PostgreSQL-only indexes, the search columns and the
+    search tables are the migrations' alone, not the models' to compare."""
+    if not reflected:
+        return True
+    if type_ == "index":
+        return name not in POSTGRESQL_ONLY_INDEXES
+    if type_ == "column":
+        return name != SEARCH_VECTOR
+    if type_ == "table":
+        return not name.startswith(SEARCH_TABLE_PREFIX)
+    return True

@@ -68,6 +68,15 @@ HOSTILE_TEXT = [
     "{}",
     "x" * 100_000,
     "🏙️" * 500,
+    # Search syntax (registry.search): unbalanced quotes, operators, FTS5 and tsquery words.
+    '"unbalanced',
+    '-"',
+    "a OR",
+    "NOT AND OR",
+    "*",
+    "NEAR(",
+    "{title}: x",
+    "!&|():*",
 ]
 HOSTILE = st.one_of(st.sampled_from(HOSTILE_TEXT), st.text(max_size=40))
 # Every route and field gets each of these (the rest come up in the random mixtures).
@@ -87,6 +96,8 @@ EACH = [
     "-1",
     "99999999999999999999999",
     "x" * 100_000,
+    '-"',
+    "NEAR(",
 ]
 
 # Query arguments the pages read, and more that they do not.
@@ -95,7 +106,7 @@ QUERY_KEYS = [
     "city", "next", "name", "role", "active", "status", "action", "entry", "actor", "since",
     "until", "kind", "source", "target", "id", "partner", "field", "stakeholder_q", "lead_q",
     "cancel", "stakeholder", "alignment_q", "alignment", "goal", "by", "item",
-    "resolution", "show",
+    "resolution", "show", "type",
 ]  # fmt: skip
 # Posted without a form page to read them from (POST-only routes).
 FORM_KEYS = ["comment", "reason", "message", "role", "active", "next", "source", "target"]

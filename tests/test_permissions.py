@@ -155,6 +155,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("frameworks.status_hide", "POST"): STAFF,
     # The one picker of items to align to, for every form that aligns.
     ("frameworks.picker_options", "GET"): LOGGED_IN,
+    # Search: everything public, for everyone.
+    ("search.index", "GET"): EVERYONE,
     # Engagements: everyone reads them; staff record them and publish directly.
     # Commitments: the one in ``url_values`` is public and made by "Some Organization", whose
     # members are not among the roles here, so only staff may change or move it.
