@@ -247,6 +247,24 @@ def test_filter_by_initiative_and_engagement(client, spread):
         assert listed(client, f"engagement={spread['engagement']}") == ["Planning pledge"]
 
 
+def test_filter_by_framework_item_and_its_parts(client, spread, framework_items):
+    """``?item=ID``: aligned to the item or to one of its parts, named in words; what a
+    resolution paragraph's "and N more" links to."""
+    with time_machine.travel(NOW, tick=False):
+        goal = client.get(f"/commitments/?item={framework_items['11']}").get_data(as_text=True)
+        assert titles(goal) == ["Housing pledge", "Planning pledge"]
+        assert "Commitments aligned to SDG 11 or to one of its parts." in goal
+        assert listed(client, f"item={framework_items['6.2']}") == ["Water pledge"]
+        assert listed(client, f"item={framework_items['OP9']}") == []
+        gone = client.get("/commitments/?item=999999").get_data(as_text=True)
+        assert "an item that is not in the registry" in gone
+        assert listed(client, "item=not-a-number") == [
+            "Housing pledge",
+            "Planning pledge",
+            "Water pledge",
+        ]
+
+
 def test_a_filter_on_an_entry_that_is_not_there_lists_nothing(client, spread):
     with time_machine.travel(NOW, tick=False):
         html = client.get("/commitments/?stakeholder=999999").get_data(as_text=True)

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, case, exists, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from registry import countries, counts, lists
@@ -90,6 +90,7 @@ class Filters:
     stakeholder: int | None = None
     initiative: int | None = None
     engagement: int | None = None
+    item: int | None = None  # a framework item's id: aligned to it or to one of its parts
     sector: str = ""  # the stakeholder's sector
     country: str = ""  # the stakeholder's country
     goal: str = ""  # an SDG goal's code ("11"): commitments aligned to any of its targets
@@ -116,6 +117,7 @@ class Filters:
             stakeholder=_row_id(args.get("stakeholder")),
             initiative=_row_id(args.get("initiative")),
             engagement=_row_id(args.get("engagement")),
+            item=_row_id(args.get("item")),
             sector=sector if sector in SECTOR_CODES else "",
             country=country if country in countries.names() else "",
             goal=goal if GOAL.fullmatch(goal) else "",
@@ -155,6 +157,8 @@ class Filters:
             found["initiative"] = Commitment.initiative_id == self.initiative
         if self.engagement:
             found["engagement"] = Commitment.engagement_id == self.engagement
+        if self.item:
+            found["item"] = _aligned(_item_and_parts(self.item))
         if self.sector:
             found["sector"] = exists().where(
                 Stakeholder.id == Commitment.stakeholder_id,
@@ -195,6 +199,19 @@ def _goal_items(code: str):
     goal = _sdg_items().where(FrameworkItem.code == code, FrameworkItem.kind == "goal")
     return _sdg_items().where(
         or_(FrameworkItem.id.in_(goal), FrameworkItem.parent_id.in_(goal)),
+    )
+
+
+def _item_and_parts(item_id: int):
+    """The item, its children and grandchildren (a goal's targets and their indicators; a
+    paragraph's sub-paragraphs; the New Urban Agenda's sections): what its page lists."""
+    children = select(FrameworkItem.id).where(FrameworkItem.parent_id == item_id)
+    return select(FrameworkItem.id).where(
+        or_(
+            FrameworkItem.id == item_id,
+            FrameworkItem.parent_id == item_id,
+            FrameworkItem.parent_id.in_(children),
+        )
     )
 
 
@@ -268,11 +285,13 @@ class Named(NamedTuple):
     stakeholder: str | None
     initiative: str | None
     engagement: str | None
+    item: str | None = None  # "HSP/HA.2/RES.6 OP2(a)", "SDG 11.3"
 
 
 def filter_names(filters: Filters) -> Named:
-    """The names of the stakeholder, initiative and engagement the list is filtered by (None
-    for one that is not public): one statement, none when no such filter is used."""
+    """The names of the stakeholder, initiative, engagement and framework item the list is
+    filtered by (None for one that is not public): one statement, none when no such filter is
+    used."""
     parts = []
     if filters.stakeholder:
         parts.append(
@@ -295,10 +314,21 @@ def filter_names(filters: Filters) -> Named:
             .scalar_subquery()
             .label("engagement")
         )
+    if filters.item:
+        prefix = case((Framework.code == SDG, literal("SDG")), else_=Framework.code)
+        parts.append(
+            select(prefix.concat(" ").concat(FrameworkItem.code))
+            .join(Framework, Framework.id == FrameworkItem.framework_id)
+            .where(FrameworkItem.id == filters.item)
+            .scalar_subquery()
+            .label("item")
+        )
     if not parts:
         return Named(None, None, None)
     row = db.session.execute(select(*parts)).one()._mapping
-    return Named(row.get("stakeholder"), row.get("initiative"), row.get("engagement"))
+    return Named(
+        row.get("stakeholder"), row.get("initiative"), row.get("engagement"), row.get("item")
+    )
 
 
 class Choice(NamedTuple):

@@ -146,13 +146,14 @@ def _aligned_labels() -> dict:
     }
 
 
-def _more_url(framework: Framework, item: queries.Entry) -> str | None:
-    """The commitment list filtered to the item, where it has such a filter."""
+def _more_url(framework: Framework, item: queries.Entry) -> str:
+    """The commitment list filtered to the item and its parts: by goal or target for the
+    SDGs (the list's own menus), by the item's id for the rest."""
     if framework.code == queries.SDG and item.kind == "goal":
         return url_for("commitments.index", goal=item.code)
     if framework.code == queries.SDG and item.kind == "target":
         return url_for("commitments.index", target=item.code)
-    return None
+    return url_for("commitments.index", item=item.id)
 
 
 @bp.route("/frameworks/<path:code>/items/<item>")
