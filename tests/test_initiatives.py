@@ -220,6 +220,28 @@ def test_an_officer_adds_a_partner_found_by_name_and_the_block_updates(
     assert len(audit_rows("initiative.partner_added")) == 1
 
 
+def test_the_block_says_again_who_is_missing_when_a_partner_is_added(
+    officer_client, make_initiative, make_stakeholder
+):
+    """The missing groups sit in the partners block, so htmx brings them up to date."""
+    initiative = make_initiative()
+    city = make_stakeholder("Nakuru City County", sector_code="local_government")
+    before = officer_client.get(f"/initiatives/{initiative.id}").get_data(as_text=True)
+    assert "No local government" in before
+
+    response = officer_client.post(
+        f"/initiatives/{initiative.id}/partners",
+        data={"stakeholder_id": str(city.id), "role": "implementing", "basis": "informal"},
+        headers=HX,
+    )
+
+    html = response.get_data(as_text=True)
+    assert "<html" not in html
+    assert "Who is missing" in html
+    assert "No local government" not in html
+    assert "No grassroots or community organization" in html
+
+
 def test_without_javascript_a_typed_name_offers_the_matches_to_choose_from(
     app, officer_client, make_initiative, make_stakeholder
 ):

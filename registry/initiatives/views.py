@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, request, url_for
@@ -123,19 +122,6 @@ def load(initiative_id: int) -> Initiative:
     return initiative
 
 
-def coverage(active: list) -> dict[str, Any]:
-    """Sectors and constituencies among the active partners, at a glance."""
-    names = labels()
-    sectors = Counter(p.stakeholder.sector_code for p in active)
-    constituencies = Counter(c.code for p in active for c in p.stakeholder.constituencies)
-    return {
-        "sectors": [(names.sector[code], n) for code, n in sectors.most_common()],
-        "constituencies": [
-            (names.constituency[code], n) for code, n in constituencies.most_common()
-        ],
-    }
-
-
 def detail_context(initiative: Initiative, **extra: Any) -> dict[str, Any]:
     """What the initiative's page (and its partners block) shows to this user."""
     staff = can(current_user, "partnership.manage", initiative)
@@ -148,7 +134,9 @@ def detail_context(initiative: Initiative, **extra: Any) -> dict[str, Any]:
         "ended": [p for p in found if p.status == PartnershipStatus.ENDED],
         "proposed": [p for p in found if p.status == PartnershipStatus.PROPOSED],
         "active_count": len(active),
-        "coverage": coverage(active),
+        # Who is missing among the active partners: in the partners block, so a partner
+        # added or ended through htmx updates it (one grouped statement).
+        "coverage_report": coverage_of(initiative.id),
         "staff": staff,
         "country_name": countries.name,
         "kind_labels": INITIATIVE_KIND_LABELS,
@@ -188,7 +176,6 @@ def detail(initiative_id: int):
     response = render(
         "initiatives/detail.html",
         **detail_context(initiative),
-        coverage_report=coverage_of(initiative.id),
     )
     response.last_modified = initiative.updated_at
     return response
