@@ -69,14 +69,16 @@ def seed_demo() -> str:
     db.session.flush()
     commitments = seed_commitments(stakeholders, officer)
     db.session.flush()
-    frameworks_demo.seed_statuses(officer, date.today())  # seed 003's briefing, line by line
+    # Seed 003's briefing, line by line, through the services.
+    statuses = frameworks_demo.seed_statuses(officer, date.today())
     return (
         f"Demo registry: {len(stakeholders)} stakeholders ({added} added), "
         f"{len(INITIATIVES)} initiatives ({initiatives} added), "
         f"{len(RESOLUTIONS)} resolutions ({paragraphs} paragraphs added), "
         f"{len(DEMO_ACCOUNTS)} demo accounts ({accounts} added), "
         f"{len(ENGAGEMENTS)} engagements ({engagements} added), "
-        f"{len(COMMITMENTS)} commitments ({commitments} added)."
+        f"{len(COMMITMENTS)} commitments ({commitments} added), "
+        f"{frameworks_demo.line_count()} implementation lines ({statuses} added)."
     )
 
 

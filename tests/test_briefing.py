@@ -87,10 +87,11 @@ def test_a_second_seed_adds_no_status(app, client, demo):
 
     with app.app_context():
         before = db.session.scalar(select(db.func.count()).select_from(ImplementationStatus))
-    app.test_cli_runner().invoke(args=["seed-demo"])
+    again = app.test_cli_runner().invoke(args=["seed-demo"])
     with app.app_context():
         after = db.session.scalar(select(db.func.count()).select_from(ImplementationStatus))
     assert before == after == sum(len(lines) for lines in STATUSES.values())
+    assert f"{after} implementation lines (0 added)." in again.output
 
 
 def test_the_briefing_is_public_and_sets_no_cookie(app, client, demo):

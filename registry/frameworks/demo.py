@@ -267,6 +267,11 @@ STATUSES: dict[str, list[dict[str, Any]]] = {
 # fmt: on
 
 
+def line_count() -> int:
+    """How many lines the seed gives, over all its resolutions."""
+    return sum(len(lines) for lines in STATUSES.values())
+
+
 def seed_statuses(officer: User | None, today: date) -> int:
     """Record the seed's lines not yet there (matched by resolution and text); how many were
     added. Resolutions that were not loaded are left out."""
