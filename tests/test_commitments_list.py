@@ -254,6 +254,8 @@ def test_filter_by_framework_item_and_its_parts(client, spread, framework_items)
         goal = client.get(f"/commitments/?item={framework_items['11']}").get_data(as_text=True)
         assert titles(goal) == ["Housing pledge", "Planning pledge"]
         assert "Commitments aligned to SDG 11 or to one of its parts." in goal
+        # The filter form keeps it when another filter is chosen.
+        assert f'<input type="hidden" name="item" value="{framework_items["11"]}">' in goal
         assert listed(client, f"item={framework_items['6.2']}") == ["Water pledge"]
         assert listed(client, f"item={framework_items['OP9']}") == []
         gone = client.get("/commitments/?item=999999").get_data(as_text=True)
