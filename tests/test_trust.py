@@ -42,9 +42,9 @@ def test_the_pages_are_there_for_every_role(as_role, role):
 
 
 @pytest.mark.parametrize("path", ["/", "/stakeholders/", "/login", *PAGES])
-def test_every_page_links_the_three_in_its_footer(client, path):
+def test_every_page_links_the_three_and_the_open_data_in_its_footer(client, path):
     links = re.findall(r'<a href="([^"]+)"', footer(client.get(path).get_data(as_text=True)))
-    assert links == list(PAGES)
+    assert links == [*PAGES, "/data"]
 
 
 def test_the_footer_marks_the_page_you_are_on(client):

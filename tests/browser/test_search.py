@@ -80,7 +80,7 @@ def test_typing_searches_as_you_go_and_pushes_the_address(screen: Page, things) 
 def test_the_header_box_searches_without_javascript(page_nojs: Page, things) -> None:
     page_nojs.goto("/stakeholders/")
     page_nojs.get_by_label("Search everything in the registry").fill("un habitat")
-    page_nojs.get_by_role("button", name="Find").click()
+    page_nojs.get_by_role("button", name="Go", exact=True).click()
     expect(page_nojs).to_have_url(re.compile(r"/search\?q=un\+habitat"))
     expect(page_nojs.locator(".search-title").first).to_have_text("UN-Habitat")
     page_nojs.get_by_label("Words to search for").fill("youth network")
