@@ -12,7 +12,7 @@ export FLASK_APP := wsgi.py
 
 .PHONY: setup browser run db test test-sqlite test-postgres coverage lint format messages clean
 
-setup: $(VENV)/.installed static/vendor/htmx.min.js
+setup: $(VENV)/.installed static/vendor/htmx.min.js static/vendor/swagger-ui-bundle.js
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ node_modules/.installed: package.json package-lock.json
 static/vendor/htmx.min.js: node_modules/.installed
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+# Swagger UI for the API's browsable documentation (/api/v1/docs): its script and stylesheet.
+static/vendor/swagger-ui-bundle.js: node_modules/.installed
+	mkdir -p static/vendor
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js static/vendor/swagger-ui-bundle.js
+	cp node_modules/swagger-ui-dist/swagger-ui.css static/vendor/swagger-ui.css
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own here): installed
 # when running as root, else one line naming the command. With CI=true its absence fails.

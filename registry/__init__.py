@@ -212,12 +212,14 @@ def _init_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from registry.admin.views import bp as admin_bp
+    from registry.api import bp as api_bp
     from registry.auditlog import bp as auditlog_bp
     from registry.auth.views import bp as auth_bp
     from registry.commitments import bp as commitments_bp
     from registry.coverage.views import bp as coverage_bp
     from registry.engagements import bp as engagements_bp
     from registry.exports import bp as exports_bp
+    from registry.extensions import csrf
     from registry.frameworks.views import bp as frameworks_bp
     from registry.initiatives import bp as initiatives_bp
     from registry.main.views import bp as main_bp
@@ -238,3 +240,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(coverage_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(search_bp)
+    # The API takes no session and no form: nothing for a cross-site request to ride on.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from registry.api import problems
 from registry.commit import Refused
 from registry.extensions import db
 from registry.htmx import render, wants_fragment
@@ -35,6 +36,8 @@ CSRF_MESSAGE = _l(
 
 def _page(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[400] if code < 500 else MESSAGES[500])
+    if problems.is_api():  # the JSON API answers in JSON, whatever went wrong
+        return problems.problem(code, str(title), str(detail or message))
     response = render(
         "errors/error.html",
         block="error",

@@ -106,7 +106,7 @@ QUERY_KEYS = [
     "city", "next", "name", "role", "active", "status", "action", "entry", "actor", "since",
     "until", "kind", "source", "target", "id", "partner", "field", "stakeholder_q", "lead_q",
     "cancel", "stakeholder", "alignment_q", "alignment", "goal", "by", "item",
-    "resolution", "show", "type",
+    "resolution", "show", "type", "limit",
 ]  # fmt: skip
 # Posted without a form page to read them from (POST-only routes).
 FORM_KEYS = ["comment", "reason", "message", "role", "active", "next", "source", "target"]
@@ -194,6 +194,7 @@ def fuzzing(app, make_user, make_stakeholder, make_membership, framework_items):
         "cc": "KE",  # a country's and a goal's coverage page (framework_items has goal 11)
         "number": "11",
         "status_id": status_id,
+        "entry_id": public.id,  # the API's entries (every noun's first row is public here)
     }
     clients = {"anonymous": app.test_client()}
     for role, user in (("member", member), ("admin", admin)):

@@ -196,6 +196,13 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     # Downloads of the public lists (twelve addresses, one endpoint) and the page about them.
     ("exports.download", "GET"): EVERYONE,
     ("exports.data", "GET"): EVERYONE,
+    # The JSON API's reads (a list and an entry per noun, two endpoints; the frameworks).
+    ("api.collection", "GET"): EVERYONE,
+    ("api.entry", "GET"): EVERYONE,
+    ("api.frameworks", "GET"): EVERYONE,
+    ("api.framework", "GET"): EVERYONE,
+    ("api.openapi", "GET"): EVERYONE,
+    ("api.docs", "GET"): EVERYONE,
 }
 
 
@@ -326,6 +333,8 @@ def url_values(app, make_user, make_stakeholder, framework_items):
         # The download addresses carry these as defaults, not in the path: any value builds.
         "table": "stakeholders",
         "fmt": "csv",
+        "noun": "stakeholders",  # the API's lists and entries: defaults too
+        "entry_id": stakeholder.id,
     }
 
 
@@ -393,6 +402,7 @@ FIELD_NAMES = [
     "updates-0-deliverable_id", "updates-0-achieved", "updates-0-done_on",
     "initiative", "engagement", "light", "goal", "target", "slipped", "by", "item",
     "code", "parent_id", "period", "items", "resolution", "show",
+    "limit",
 ]  # fmt: skip
 
 

@@ -122,6 +122,11 @@ def get_framework(code: str) -> Framework | None:
     return db.session.scalar(select(Framework).where(Framework.code == code))
 
 
+def all_items(framework: Framework, language: str) -> list[Entry]:
+    """Every item of a framework, flat, in its order (the API): one statement."""
+    return _entries(language, FrameworkItem.framework_id == framework.id)
+
+
 def top_items(framework: Framework, language: str) -> list[Entry]:
     """A framework's items without a parent: the SDG goals (without their targets), or a
     resolution's paragraphs with their sub-paragraphs under them: one statement."""
