@@ -219,6 +219,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.engagements import bp as engagements_bp
     from registry.exports import bp as exports_bp
     from registry.frameworks.views import bp as frameworks_bp
+    from registry.imports import bp as imports_bp
     from registry.initiatives import bp as initiatives_bp
     from registry.main.views import bp as main_bp
     from registry.review import bp as review_bp
@@ -238,3 +239,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(coverage_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(imports_bp, url_prefix="/stakeholders/import")
