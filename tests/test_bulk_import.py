@@ -328,7 +328,9 @@ def test_one_failing_row_writes_none(app, client, officer, make_stakeholder):
     make_stakeholder(name="Quite Unrelated", status=Status.DRAFT, org_identifier="KE-RCO-99")
     response = client.post(location)
     assert response.status_code == 409
-    assert "Nothing was imported" in response.get_data(as_text=True)
+    assert "Nothing was imported: line 3&#39;s identifier is now used" in response.get_data(
+        as_text=True
+    )
     assert names(app) == ["Quite Unrelated"]
     with app.app_context():
         assert db.session.scalars(select(ImportBatch.confirmed_at)).one() is None

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from registry import audit, countries
+from registry.commit import Refused
 from registry.extensions import db
 from registry.imports.reading import Table, Unreadable
 from registry.models import Scale, Stakeholder, User
@@ -258,7 +259,18 @@ def write(rows: list[dict[str, Any]], actor: User) -> list[Stakeholder]:
     written = []
     for row in rows:
         data = {**row["data"], "scale": Scale(row["data"]["scale"])}
-        written.append(services.create_stakeholder(data, actor))
+        try:
+            written.append(services.create_stakeholder(data, actor))
+        except services.IdentifierTaken as taken:
+            raise Refused(
+                _(
+                    "line %(line)d's identifier is now used by another entry (#%(id)d). "
+                    "Upload the file again to see every row checked anew.",
+                    line=row["line"],
+                    id=taken.holder.id,
+                ),
+                409,
+            ) from taken
     return written
 
 
