@@ -221,6 +221,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.exports import bp as exports_bp
     from registry.extensions import csrf
     from registry.frameworks.views import bp as frameworks_bp
+    from registry.imports import bp as imports_bp
     from registry.initiatives import bp as initiatives_bp
     from registry.main.views import bp as main_bp
     from registry.review import bp as review_bp
@@ -243,3 +244,4 @@ def _register_blueprints(app: Flask) -> None:
     # The API takes no session and no form: nothing for a cross-site request to ride on.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(imports_bp, url_prefix="/stakeholders/import")

@@ -151,6 +151,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "stakeholder.claim": _claim_stakeholder,
     "stakeholder.history": _staff_or_member,
     "stakeholder.work_list": _is_staff,  # entries in progress, to find work
+    "stakeholder.import": _is_staff,  # bulk import from a file: preview, then confirm
     "stakeholder.archive": _is_admin,
     "stakeholder.merge": _is_admin,
     "contact.view": _staff_or_member,  # personal data: never public, never exported

@@ -17,12 +17,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from registry.extensions import db
+from registry.imports import reading
+from registry.imports import stakeholders as imports
 from registry.models import (
     Commitment,
     Deliverable,
     FrameworkItem,
     ImplementationState,
     ImplementationStatus,
+    ImportBatch,
     Initiative,
     InitiativeKind,
     Partnership,
@@ -181,6 +184,22 @@ def fuzzing(app, make_user, make_stakeholder, make_membership, framework_items):
         db.session.add(status)
         db.session.commit()
         status_id = status.id
+    with app.test_request_context():
+        # An import waiting for the administrator's confirmation, with a possible duplicate
+        # to tick, so the preview and its confirmation meet the values, not a 404.
+        content = imports.check(
+            reading.read("f.csv", b"name,sector,scale\nPublic Group,academia,local\nNew,x,y\n")
+        )
+        batch = ImportBatch(
+            kind="stakeholders",
+            owner_id=admin.id,
+            filename="f.csv",
+            content=content,
+            expires_at=datetime(2999, 1, 1, tzinfo=UTC),
+        )
+        db.session.add(batch)
+        db.session.commit()
+        batch_id = batch.id
     ids = {
         "commitment_id": commitment_id,
         "report_id": report_id,
@@ -195,6 +214,8 @@ def fuzzing(app, make_user, make_stakeholder, make_membership, framework_items):
         "number": "11",
         "status_id": status_id,
         "entry_id": public.id,  # the API's entries (every noun's first row is public here)
+        "batch_id": batch_id,
+        "fmt": "csv",
     }
     clients = {"anonymous": app.test_client()}
     for role, user in (("member", member), ("admin", admin)):

@@ -62,6 +62,8 @@ ACTIONS: dict[str, Any] = {
     "framework_item.archived": _l("Archived: no longer offered"),
     "framework_item.restored": _l("Back in use"),
     "implementation_status.hidden": _l("Implementation line hidden"),
+    # Bulk import: one event for the file; each entry it wrote records its own "created".
+    "import_batch.confirmed": _l("Import confirmed"),
 }
 
 # Actions any reviewed kind of entry records as "<kind>.<verb>" (the workflow's moves, edits,

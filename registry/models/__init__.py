@@ -42,6 +42,7 @@ from registry.models.frameworks import (
     ImplementationStatus,
     implementation_status_item,
 )
+from registry.models.imports import ImportBatch
 from registry.models.initiatives import (
     INITIATIVE_KIND_LABELS,
     INITIATIVE_STATUS_LABELS,
@@ -103,6 +104,7 @@ __all__ = [
     "GapMapping",
     "ImplementationState",
     "ImplementationStatus",
+    "ImportBatch",
     "Initiative",
     "InitiativeCountry",
     "InitiativeKind",
