@@ -103,7 +103,7 @@ def _trusted_proxies() -> int:
     # X-Forwarded-For; only that many entries, counted from the right, are believed. Zero (no
     # proxy) ignores the header: a client could write any address into it.
     raw = os.environ.get("TRUSTED_PROXIES", "0").strip() or "0"
-    if not raw.isdigit() or int(raw) > 10:
+    if not raw.isdecimal() or int(raw) > 10:
         raise ConfigError(
             "TRUSTED_PROXIES must be the number of reverse proxies in front of the app (0-10)"
         )
@@ -124,7 +124,7 @@ def _session_limits() -> dict[str, int]:
         raw = os.environ.get(name, "").strip()
         if not raw:
             continue
-        if not raw.isdigit() or int(raw) == 0:
+        if not raw.isdecimal() or int(raw) == 0:
             raise ConfigError(f"{name} must be a whole number of minutes, more than 0")
         found[name] = int(raw)
     return found

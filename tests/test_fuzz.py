@@ -86,6 +86,7 @@ HOSTILE = st.one_of(st.sampled_from(HOSTILE_TEXT), st.text(max_size=40))
 EACH = [
     "",
     "\x00",
+    "\u00b2\u00b9",  # superscript digits: str.isdigit() says yes, int() says no
     "\ud800",
     "e\u0301\u0301\u0301\u0301\u0301" * 20,
     "\u202eevil\u202c",

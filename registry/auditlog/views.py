@@ -97,7 +97,7 @@ class AuditFilters:
         if self.entry_type:
             where["entry_type"] = AuditEvent.entry_type == self.entry_type
         if self.entry_id:
-            if self.entry_id.isdigit() and int(self.entry_id) <= MAX_ID:
+            if self.entry_id.isdecimal() and int(self.entry_id) <= MAX_ID:
                 where["entry_id"] = AuditEvent.entry_id == int(self.entry_id)
             else:
                 self.problems.append(

@@ -45,7 +45,7 @@ def _id(value: Any) -> Any:
     """A row's or an item's id; anything else (text, a huge number) is none."""
     if isinstance(value, str):
         value = value.strip()
-        return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+        return int(value) if value.isdecimal() and 0 < int(value) < 2**31 else None
     return value
 
 

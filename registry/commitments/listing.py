@@ -79,7 +79,7 @@ def _clean(value: str | None, limit: int = MAX_TEXT) -> str:
 def _row_id(value: str | None) -> int | None:
     """An id typed into the address: a positive number the database's integer can hold."""
     text = _clean(value, 12)
-    return int(text) if text.isdigit() and 0 < int(text) < 2**31 else None
+    return int(text) if text.isdecimal() and 0 < int(text) < 2**31 else None
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,7 @@ def _my_organizations() -> list[Stakeholder]:
 
 def _chosen_stakeholder() -> Stakeholder | None:
     value = request.values.get("stakeholder", "").strip()
-    if not value.isdigit() or not 0 < int(value) < 2**31:
+    if not value.isdecimal() or not 0 < int(value) < 2**31:
         return None
     stakeholder = db.session.get(Stakeholder, int(value))
     if stakeholder is None or not can(current_user, "stakeholder.view", stakeholder):
@@ -193,7 +193,7 @@ def _renumbered(formdata: MultiDict, prefix: str, index: int) -> MultiDict:
     for key, value in formdata.items(multi=True):
         head, _sep, rest = key.partition("-")
         number, _sep2, name = rest.partition("-")
-        if head == prefix and number.isdigit() and name:
+        if head == prefix and number.isdecimal() and name:
             n = int(number)
             if n == index:
                 continue
@@ -216,7 +216,7 @@ def _rework(stakeholder: Stakeholder, commitment: Commitment | None, action: str
     formdata, focus = request.form, None
     for prefix, singular, _first, _limit in ROWS:
         number = action.removeprefix(f"remove-{singular}-")
-        if number != action and number.isdigit():
+        if number != action and number.isdecimal():
             formdata = _renumbered(formdata, prefix, int(number))
             focus = f"add-{singular}"
     form = _form(stakeholder, formdata=formdata)

@@ -57,7 +57,7 @@ def _goal(value: str | None) -> str | None:
     code = clean(value, MAX_ARG)
     if not code:
         return None
-    if not (code.isdigit() and len(code) <= 2 and compute.goal_exists(code.lstrip("0") or "0")):
+    if not (code.isdecimal() and len(code) <= 2 and compute.goal_exists(code.lstrip("0") or "0")):
         _not_found(_("There is no Sustainable Development Goal “%(code)s”.", code=code[:10]))
     return code.lstrip("0")
 

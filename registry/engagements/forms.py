@@ -97,7 +97,7 @@ class CountField(StringField):
         self.number = None
         if not text:
             return
-        if not text.isdigit() or len(text) > 9 or int(text) > MAX_COUNT:
+        if not text.isdecimal() or len(text) > 9 or int(text) > MAX_COUNT:
             raise ValueError(str(self.message))
         self.number = int(text)
 
@@ -375,7 +375,7 @@ class ParticipantForm(FlaskForm):
 
     def chosen_id(self) -> int | None:
         value = self.stakeholder_id.data or ""
-        return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+        return int(value) if value.isdecimal() and 0 < int(value) < 2**31 else None
 
 
 class OutcomeForm(FlaskForm):
@@ -412,7 +412,7 @@ class ButtonForm(FlaskForm):
 def _initiative_id(value: Any) -> Any:
     if isinstance(value, str):
         value = value.strip()
-        return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+        return int(value) if value.isdecimal() and 0 < int(value) < 2**31 else None
     return value
 
 

@@ -57,11 +57,11 @@ STAKEHOLDER_LIMIT = 50  # engagements listed on a stakeholder's page, latest fir
 
 
 def _year(value: str) -> str:
-    return value if value.isdigit() and MIN_YEAR <= int(value) <= MAX_YEAR else ""
+    return value if value.isdecimal() and MIN_YEAR <= int(value) <= MAX_YEAR else ""
 
 
 def _id(value: str) -> str:
-    return value if value.isdigit() and 0 < int(value) < 2**31 else ""
+    return value if value.isdecimal() and 0 < int(value) < 2**31 else ""
 
 
 @dataclass(frozen=True)

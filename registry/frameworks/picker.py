@@ -48,7 +48,7 @@ def _id(value: Any) -> int:
     """An item's id as a form sends it; anything else (text, a huge number) is none (0)."""
     if isinstance(value, str):
         value = value.strip()
-        return int(value) if value.isdigit() and 0 < int(value) < 2**31 else 0
+        return int(value) if value.isdecimal() and 0 < int(value) < 2**31 else 0
     return value if isinstance(value, int) and 0 < value < 2**31 else 0
 
 

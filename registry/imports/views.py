@@ -147,7 +147,7 @@ def preview(batch_id: int):
         return _preview_page(
             batch, 410, _("This preview is more than a day old. Upload the file again.")
         )
-    anyway = {int(v) for v in request.form.getlist("anyway") if v.isdigit() and len(v) < 7}
+    anyway = {int(v) for v in request.form.getlist("anyway") if v.isdecimal() and len(v) < 7}
     rows = spec.to_write(batch.content, anyway)
     skipped = len(batch.content["rows"]) - len(rows)
     me = _me()

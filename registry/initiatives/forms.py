@@ -34,7 +34,7 @@ def _stakeholder_id(value: Any) -> Any:
     """A chosen organization's id; anything else (a name, a huge number) is no choice."""
     if isinstance(value, str):
         value = value.strip()
-        return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+        return int(value) if value.isdecimal() and 0 < int(value) < 2**31 else None
     return value
 
 

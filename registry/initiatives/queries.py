@@ -76,7 +76,7 @@ def _clean(value: str | None, limit: int = MAX_TEXT) -> str:
 
 def _partner_id(value: str | None) -> int | None:
     text = _clean(value, 12)
-    return int(text) if text.isdigit() and 0 < int(text) < 2**31 else None
+    return int(text) if text.isdecimal() and 0 < int(text) < 2**31 else None
 
 
 @dataclass(frozen=True)

@@ -186,7 +186,7 @@ def load_items(keys: list[str]) -> list[QueueItem]:
     ids: dict[str, list[int]] = {}
     for key in keys:
         kind, _sep, number = key.partition(":")
-        if kind in by_key and number.isdigit():
+        if kind in by_key and number.isdecimal():
             ids.setdefault(kind, []).append(int(number))
     found: dict[str, QueueItem] = {}
     for kind, wanted in ids.items():
