@@ -26,7 +26,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from stakeholders_list import ensure_database, make_app, prepare
+from common import ensure_database, make_app
+from stakeholders_list import prepare
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -73,6 +74,8 @@ class Counter:
 
 
 def bare(url: str, sql: str) -> tuple[int, int]:
+    if url.startswith("sqlite:///"):
+        return bare_sqlite(url, sql)
     import psycopg
 
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
@@ -85,6 +88,24 @@ def bare(url: str, sql: str) -> tuple[int, int]:
         while batch := cur.fetchmany(10_000):
             writer.writerows(batch)
             rows += len(batch)
+    return rows, out.size
+
+
+def bare_sqlite(url: str, sql: str) -> tuple[int, int]:
+    """SQLite's floor: a plain cursor read 10,000 rows at a time into ``csv.writer``."""
+    import sqlite3
+
+    out = Counter()
+    writer = csv.writer(out)
+    rows = 0
+    conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+    try:
+        cur = conn.execute(sql)
+        while batch := cur.fetchmany(10_000):
+            writer.writerows(batch)
+            rows += len(batch)
+    finally:
+        conn.close()
     return rows, out.size
 
 

@@ -18,36 +18,42 @@ and written to ``bench/results/``; bench/results.md keeps the runs worth keeping
 from __future__ import annotations
 
 import argparse
-import http.client
-import math
 import os
-import platform
 import random
 import re
-import secrets
-import socket
-import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlencode
 
-from sqlalchemy import event, func, make_url, or_, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import func, or_, select, text
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))  # run as a script from the repository: find ``registry``
-RESULTS = HERE / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script: find ``common``
+
+from common import (
+    RESULTS,
+    ROOT,
+    Client,
+    at_head,
+    count_statements,
+    ensure_database,
+    ensure_user,
+    gunicorn,
+    load_average,
+    make_app,
+    pct,
+    reset_schema,
+    throughput,
+    workers_rss_mb,
+)
+from common import machine as machine_lines
+
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
 BENCH_EMAIL = "bench-community@bench.example"
 BENCH_PASSWORD = "bench-password-not-a-secret"  # noqa: S105 - a throwaway benchmark account
@@ -78,82 +84,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 # --- the database ---------------------------------------------------------------------------
 
 
-def ensure_database(url: str) -> None:
-    """Create the PostgreSQL database when missing. Only a database with "bench" in its
-    name is ever touched: the schema is dropped, and ``test`` belongs to the test runs."""
-    import psycopg
-    from psycopg import sql
-
-    parsed = make_url(url)
-    name = parsed.database or ""
-    if "bench" not in name:
-        sys.exit(f"refusing database {name!r}: its schema is dropped, use one named *bench*")
-    conninfo = {
-        "host": parsed.host,
-        "port": parsed.port,
-        "user": parsed.username,
-        "password": parsed.password,
-        "dbname": "postgres",
-    }
-    conninfo = {key: value for key, value in conninfo.items() if value is not None}
-    with psycopg.connect(**conninfo, autocommit=True) as conn:
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not found:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
-
-
-def make_app(url: str):
-    # The app's own settings for this URL (JIT off on PostgreSQL), as a deployment gets them.
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
-    from registry import create_app
-
-    return create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "PROPAGATE_EXCEPTIONS": True,  # a failing page stops the run, never gets timed
-            "WTF_CSRF_ENABLED": False,  # only to log the benchmark user in with a plain POST
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_COST": 64,
-            "ARGON2_PARALLELISM": 1,
-        }
-    )
-
-
-def _at_head() -> bool:
-    """Whether the database carries the migrations' current head."""
-    from alembic.script import ScriptDirectory
-    from flask import current_app
-
-    from registry.extensions import db
-
-    config = current_app.extensions["migrate"].migrate.get_config()
-    head = ScriptDirectory.from_config(config).get_current_head()
-    try:
-        current = db.session.scalar(text("SELECT version_num FROM alembic_version"))
-    except DBAPIError:
-        db.session.rollback()
-        return False
-    return current == head
-
-
-def _reset_schema() -> None:
-    from flask_migrate import upgrade
-
-    from registry.extensions import db
-    from registry.taxonomy import sync_taxonomy
-
-    db.session.remove()
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    upgrade()
-    sync_taxonomy()
-    db.session.commit()
-
-
 def prepare(app, rows: int, seed: int, rebuild: bool) -> str:
     """The schema at head with ``rows`` generated stakeholders; returns how they got there."""
     from registry.extensions import db
@@ -161,11 +91,11 @@ def prepare(app, rows: int, seed: int, rebuild: bool) -> str:
     from registry.models import Stakeholder
 
     with app.app_context():
-        if not rebuild and _at_head():
+        if not rebuild and at_head():
             have = db.session.scalar(select(func.count()).select_from(Stakeholder))
             if have == rows:
                 return f"reused {rows:,} rows already in the database"
-        _reset_schema()
+        reset_schema()
         started = time.perf_counter()
         generate_stakeholders(rows, seed=seed)
         db.session.commit()
@@ -176,24 +106,6 @@ def prepare(app, rows: int, seed: int, rebuild: bool) -> str:
                 conn.execute(text("VACUUM ANALYZE stakeholder"))
                 conn.execute(text("VACUUM ANALYZE stakeholder_constituency"))
         return f"generated {rows:,} rows (seed {seed}) in {took:.1f} s, {rows / took:,.0f} rows/s"
-
-
-def ensure_user(app) -> None:
-    from registry.extensions import db
-    from registry.models import Role, User
-    from registry.passwords import hash_password
-
-    with app.app_context():
-        if db.session.scalar(select(User).where(User.email == BENCH_EMAIL)) is None:
-            db.session.add(
-                User(
-                    email=BENCH_EMAIL,
-                    name="Benchmark Community User",
-                    role=Role.COMMUNITY,
-                    password_hash=hash_password(BENCH_PASSWORD),
-                )
-            )
-            db.session.commit()
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -228,86 +140,6 @@ def _rows_match(count: int) -> str:
 
 
 # --- the servers ----------------------------------------------------------------------------
-
-
-@contextmanager
-def gunicorn(app_path: str, port: int, env: dict[str, str]) -> Iterator[subprocess.Popen]:
-    """``app_path`` under gunicorn with 2 sync workers on 127.0.0.1:``port``, until the end."""
-    binary = Path(sys.executable).with_name("gunicorn")
-    command = [
-        str(binary),
-        "-w",
-        "2",
-        "-b",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-        app_path,
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})  # noqa: S603
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    sys.exit(f"{app_path} did not start on port {port}")
-                time.sleep(0.2)
-        yield process
-    finally:
-        process.terminate()
-        process.wait(30)
-
-
-def workers_rss_mb(process: subprocess.Popen) -> float:
-    """Resident memory of the server's worker processes together, in MB."""
-    total = 0
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-    for pid in children:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total / 1024
-
-
-class Client:
-    """A plain HTTP client with a cookie jar: a new connection per request, as a sync
-    gunicorn worker closes each one."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, headers: dict | None = None, body: str = ""):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        sent = dict(headers or {})
-        if self.cookies:
-            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if body:
-            sent["Content-Type"] = "application/x-www-form-urlencoded"
-        started = time.perf_counter()
-        conn.request(method, path, body=body or None, headers=sent)
-        response = conn.getresponse()
-        data = response.read()
-        took = time.perf_counter() - started
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name.strip()] = rest.split(";", 1)[0]
-        conn.close()
-        return response.status, data.decode("utf-8", "replace"), took
-
-    def get(self, path: str, headers: dict | None = None):
-        return self.request("GET", path, headers)
-
-    def log_in(self) -> None:
-        _status, html, _took = self.get("/login")
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-        form = urlencode({"email": BENCH_EMAIL, "password": BENCH_PASSWORD, "csrf_token": token})
-        status, _html, _took = self.request("POST", "/login", body=form)
-        if status != 303:
-            sys.exit(f"benchmark user could not log in over HTTP: {status}")
 
 
 # --- what to ask for ------------------------------------------------------------------------
@@ -442,11 +274,6 @@ def cases(app, client: Client) -> list[Case]:
 # --- measuring ------------------------------------------------------------------------------
 
 
-def _pct(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
 @dataclass
 class Result:
     case: Case
@@ -456,7 +283,7 @@ class Result:
     statements: int = 0
 
     def p(self, share: float) -> float:
-        return _pct(self.times, share) * 1000
+        return pct(self.times, share) * 1000
 
     @property
     def bare_p50(self) -> float:
@@ -491,149 +318,19 @@ def measure(case: Case, client: Client, bare: Client, ids: list[int], args) -> R
     return result
 
 
-def throughput(port: int, paths: list[str], seconds: float, clients: int) -> float:
-    """Requests per second that ``clients`` threads get for ``paths`` in ``seconds``."""
-    done = [0] * clients
-    stop = time.perf_counter() + seconds
-
-    def work(index: int) -> None:
-        client = Client(port)
-        n = index
-        while time.perf_counter() < stop:
-            status, _html, _took = client.get(paths[n % len(paths)])
-            if status != 200:
-                raise SystemExit(f"throughput: {paths[n % len(paths)]} answered {status}")
-            done[index] += 1
-            n += clients
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(done) / (time.perf_counter() - started)
-
-
-def count_statements(app, case: Case) -> int:
-    """Statements the page runs, counted in process (the same code, one request)."""
-    client = app.test_client()
-    if case.logged_in:
-        response = client.post("/login", data={"email": BENCH_EMAIL, "password": BENCH_PASSWORD})
-        assert response.status_code == 303, response.status_code
-    client.get(case.paths[0], headers=case.headers)  # warm: caches, compiled templates
-    with sql_meter(app) as meter:
-        client.get(case.paths[0], headers=case.headers)
-        return meter["count"]
-
-
-@contextmanager
-def sql_meter(app) -> Iterator[dict]:
-    """Counts the statements and the time spent executing them, until reset."""
-    from registry.extensions import db
-
-    meter = {"count": 0, "seconds": 0.0}
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        conn.info.setdefault("bench_started", []).append(time.perf_counter())
-        meter["count"] += 1
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        meter["seconds"] += time.perf_counter() - conn.info["bench_started"].pop()
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
-    try:
-        yield meter
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-        event.remove(engine, "after_cursor_execute", after)
-
-
 # --- reporting ------------------------------------------------------------------------------
-
-
-def _meminfo() -> str:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return f"{int(line.split()[1]) / 1024**2:.0f} GB RAM"
-    except OSError:
-        pass
-    return "RAM unknown"
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
-def _code() -> str:
-    """Which code was measured: the commit, and whether the working tree differed from it."""
-    import subprocess
-
-    def git(*args: str) -> str:
-        try:
-            done = subprocess.run(  # noqa: S603 - fixed arguments
-                ["git", *args],  # noqa: S607 - git from PATH
-                cwd=HERE.parent,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-        except (OSError, subprocess.CalledProcessError):
-            return ""
-        return done.stdout.strip()
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    changed = len(git("status", "--porcelain", "--untracked-files=no").splitlines())
-    return f"code: commit {commit}" + (f" with {changed} files changed" if changed else "")
-
-
-def _load() -> str:
-    """The 1-minute load average: other work on a shared machine shows up in the p95."""
-    try:
-        return f"{os.getloadavg()[0]:.2f}"
-    except OSError:
-        return "unknown"
 
 
 def machine(app) -> list[str]:
     from registry.extensions import db
     from registry.models import Stakeholder, Status
 
-    lines = [
-        f"machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {_cpu()}, "
-        f"{_meminfo()}",
-        f"python {platform.python_version()}, {platform.platform()}",
-        _code(),
-    ]
     with app.app_context():
         total = db.session.scalar(select(func.count()).select_from(Stakeholder))
         approved = db.session.scalar(
             select(func.count()).where(Stakeholder.status == Status.APPROVED)
         )
-        lines.insert(0, f"rows: {total:,} stakeholders, {approved:,} approved")
-        if db.engine.dialect.name == "postgresql":
-            version = db.session.scalar(text("SHOW server_version"))
-            settings = ", ".join(
-                f"{name}={db.session.scalar(text(f'SHOW {name}'))}"
-                for name in ("shared_buffers", "work_mem", "jit", "random_page_cost")
-            )
-            size = db.session.scalar(
-                text("SELECT pg_size_pretty(pg_total_relation_size('stakeholder'))")
-            )
-            lines.append(f"database: PostgreSQL {version} ({settings}); stakeholder {size}")
-        else:
-            lines.append(f"database: SQLite {sqlite3.sqlite_version} (temporary file)")
-    return lines
+    return [f"rows: {total:,} stakeholders, {approved:,} approved", *machine_lines(app)]
 
 
 def table(results: list[Result]) -> list[str]:
@@ -660,7 +357,7 @@ def table(results: list[Result]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    started, load_before = time.perf_counter(), _load()
+    started, load_before = time.perf_counter(), load_average()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp, ExitStack() as stack:
         if args.sqlite:
             url = f"sqlite:///{Path(tmp) / 'bench.db'}"
@@ -693,7 +390,7 @@ def main(argv: list[str] | None = None) -> None:
         results = []
         for case in planned:
             result = measure(case, member if case.logged_in else anonymous, bare, ids, args)
-            result.statements = count_statements(app, case)
+            result.statements = count_statements(app, case.paths[0], case.headers, case.logged_in)
             print(
                 f"  {case.what}: p50 {result.p(0.5):.1f} ms, p95 {result.p(0.95):.1f} ms, "
                 f"floor {result.bare_p50:.1f} ms",
@@ -730,7 +427,7 @@ def main(argv: list[str] | None = None) -> None:
             f"registry workers' RSS: {rss_before:.1f} MB before the timed requests, "
             f"{rss_after:.1f} MB after ({rss_after - rss_before:+.1f} MB, target ≤ 20 MB)",
             f"whole run: {time.perf_counter() - started:.0f} s; "
-            f"load average (1 min) {load_before} at the start, {_load()} at the end",
+            f"load average (1 min) {load_before} at the start, {load_average()} at the end",
         ]
         with app.app_context():
             from registry.extensions import db
