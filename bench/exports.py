@@ -141,6 +141,25 @@ def timed(label: str, rows: int, run: Callable[[], tuple[int, int]]) -> dict:
     return result
 
 
+def floor_sql(app, table) -> tuple[str, int]:
+    """The SQL the app's download of ``table`` runs (every public row, with its computed
+    columns), as text for the bare cursor, and how many rows it gives."""
+    from sqlalchemy import func, select
+
+    from registry.exports.columns import context, everything, statement
+    from registry.extensions import db
+
+    with app.app_context():
+        stmt = statement(table, everything(table), context())
+        sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        public = db.session.scalar(
+            select(func.count())
+            .select_from(everything(table).listing.model)
+            .where(*everything(table).where())
+        )
+    return sql, public
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -157,19 +176,9 @@ def main(argv: list[str] | None = None) -> None:
     app.config.update(RATELIMIT_ENABLED=False, PAGE_CACHE_URL="", EXPORT_SLOTS_URL="")
     print(prepare(app, args.rows, args.seed, args.rebuild), flush=True)
 
-    from sqlalchemy import func, select
+    from registry.exports.columns import STAKEHOLDERS
 
-    from registry.exports.columns import STAKEHOLDERS, context, everything, statement
-    from registry.extensions import db
-
-    with app.app_context():
-        stmt = statement(STAKEHOLDERS, everything(STAKEHOLDERS), context())
-        sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
-        public = db.session.scalar(
-            select(func.count())
-            .select_from(everything(STAKEHOLDERS).listing.model)
-            .where(*everything(STAKEHOLDERS).where())
-        )
+    sql, public = floor_sql(app, STAKEHOLDERS)
     plain = (
         "SELECT id, name, acronym, sector_code, country, city, scale, website, "
         "org_identifier, description, approved_at FROM stakeholder "
