@@ -634,8 +634,10 @@ def wrk(port: int, paths: list[str], args, tmp: Path) -> dict:
         sys.exit(f"wrk on {paths[0]}: {bad.group(1)} answers were not 2xx/3xx\n{out}")
     latency = {
         share: _ms(value)
-        for share, value in re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)$", out, re.MULTILINE)
+        for share, value in re.findall(r"^\s*(50|99)%\s+([\d.]+[a-z]+)\s*$", out, re.MULTILINE)
     }
+    if len(latency) < 2:
+        print(f"wrk's latency distribution was not read:\n{out}", flush=True)
     errors = re.search(r"Socket errors: (.*)", out)
     return {
         "rps": rps,
@@ -652,6 +654,10 @@ def thread_client(port: int, paths: list[str], args, _tmp: Path) -> dict:
 
 
 # --- reporting ------------------------------------------------------------------------------
+
+
+def _or_unknown(ms: float | None) -> str:
+    return "?" if ms is None else f"{ms:.1f}"
 
 
 def _met(ok: bool) -> str:
@@ -814,9 +820,9 @@ def main(argv: list[str] | None = None) -> None:
     for what, floor_page, mine, floor in rates:
         share = mine["rps"] / floor["rps"]
         latency = (
-            f"; p50/p99 {mine['p50']:.1f}/{mine['p99']:.1f} ms against "
-            f"{floor['p50']:.1f}/{floor['p99']:.1f} ms"
-            if mine["p50"] is not None and floor["p50"] is not None
+            f"; p50/p99 {_or_unknown(mine['p50'])}/{_or_unknown(mine['p99'])} ms against "
+            f"{_or_unknown(floor['p50'])}/{_or_unknown(floor['p99'])} ms"
+            if load is wrk
             else ""
         )
         errors = f"; socket errors: {mine['errors']}" if mine["errors"] else ""
