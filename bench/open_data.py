@@ -411,12 +411,12 @@ def _typo(word: str) -> str:
     return word[:middle] + changed + word[middle + 1 :]
 
 
-def _search_note(app, q: str) -> str:
-    """How many results the search gives for ``q`` and whether it was corrected (in process)."""
+def _search_note(app, args: dict[str, str]) -> str:
+    """How many results the search gives and whether it was corrected (in process)."""
     from registry.search import engine
 
-    with app.test_request_context("/search", query_string={"q": q}):
-        filters, _unknown, _cut = engine.Filters.from_args({"q": q})
+    with app.test_request_context("/search", query_string=args):
+        filters, _unknown, _cut = engine.Filters.from_args(args)
         result = engine.search(filters, 1)
         found = f"{'more than ' if result.capped else ''}{result.total:,} results"
         if result.corrected:
@@ -453,6 +453,13 @@ def sample(app) -> dict:
             .limit(1)
         ).first()
         lights = {light: _count(Commitment, light_where(Light(light))) for light in LIGHTS}
+        country = db.session.scalar(
+            select(Stakeholder.country)
+            .where(Stakeholder.status == Status.APPROVED, Stakeholder.country.is_not(None))
+            .group_by(Stakeholder.country)
+            .order_by(func.count().desc())
+            .limit(1)
+        )
         db.session.remove()
     rank = {word: index for index, word in enumerate(vocabulary())}
     known = set(rank)
@@ -492,6 +499,7 @@ def sample(app) -> dict:
         "initiative": biggest[0],
         "partners": biggest[1],
         "lights": lights,
+        "country": country or "KE",
     }
 
 
@@ -521,16 +529,25 @@ def deep_api_page(client: Client, start: str, steps: int) -> tuple[str, int]:
 
 
 def cases(app, client: Client, found: dict, args) -> list[Case]:
-    def search(kind: str, q: str, extra: str = "") -> Case:
-        note = _search_note(app, q)
-        label = f"search, {kind}: q={q}{extra} ({note})"
-        return Case(label, ["/search?" + urlencode({"q": q})], "/list", SEARCH_MS)
+    def search(kind: str, q: str, extra: str = "", **facets: str) -> Case:
+        args = {"q": q, **facets}
+        note = _search_note(app, args)
+        chosen = "".join(f" & {name}={value}" for name, value in facets.items())
+        label = f"search, {kind}: q={q}{chosen}{extra} ({note})"
+        return Case(label, ["/search?" + urlencode(args)], "/list", SEARCH_MS)
 
     planned = [
         search("rare word", found["rare"]),
         search("common word", found["common"]),
+        search("common word, a facet chosen", found["common"], country=found["country"]),
         search("two words", found["two"]),
         search("typo", found["typo"], f" (of {found['typo_of']})"),
+        Case(
+            "stakeholder page (400 ids)",
+            [f"/stakeholders/{i}" for i in found["ids"]],
+            "/detail",
+            LIST_MS,
+        ),
         Case("initiative list", ["/initiatives/"], "/list?noun=initiatives", LIST_MS),
         Case(
             f"initiative page, {found['partners']:,} active partners",
@@ -572,10 +589,14 @@ def measure(case: Case, client: Client, bare: Client, args) -> Result:
             sys.exit(f"{case.what}: {path} answered {status}")
         return took
 
-    def bare_get(_i: int) -> float:
-        status, _body, took = bare.get(case.bare)
+    def bare_get(i: int) -> float:
+        # The detail floor asks for the same stakeholder as the page it is paired with.
+        path = case.bare
+        if path == "/detail":
+            path = f"/detail?id={case.paths[i % len(case.paths)].rsplit('/', 1)[1]}"
+        status, _body, took = bare.get(path)
         if status != 200:
-            sys.exit(f"floor {case.bare} answered {status}")
+            sys.exit(f"floor {path} answered {status}")
         return took
 
     times, floor = pairs(app_get, bare_get, args.warmup, args.requests)
