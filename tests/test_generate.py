@@ -501,3 +501,27 @@ def test_registry_refused_in_production(app, app_ctx, monkeypatch):
     result = app.test_cli_runner().invoke(args=["generate", "registry", "5"])
     assert result.exit_code != 0
     assert "production" in result.output
+
+
+def test_registry_ids_follow_existing_rows_and_later_inserts_still_work(app_ctx, make_stakeholder):
+    owner = make_stakeholder(name="Existing Organization")
+    existing = Initiative(title="Existing initiative", kind="project", starts_on=date(2020, 1, 1))
+    db.session.add(existing)
+    db.session.flush()
+    lead = {"stakeholder_id": owner.id, "role": "lead", "status": "active"}
+    db.session.add(Partnership(initiative_id=existing.id, **lead))
+    db.session.commit()
+    generate_registry(60, seed=4)
+    db.session.commit()
+    generated = db.session.scalars(select(Initiative.id).where(Initiative.is_demo)).all()
+    assert min(generated) > existing.id
+    # The sequences were moved past the generated rows: the app inserts again.
+    later = Initiative(title="Made afterwards", kind="project", starts_on=date(2026, 1, 1))
+    db.session.add(later)
+    db.session.flush()
+    db.session.add(Partnership(initiative_id=later.id, **lead))
+    db.session.commit()
+    assert later.id > max(generated)
+    assert _count(Partnership) == 1 + 1 + db.session.scalar(
+        select(func.count()).select_from(Partnership).join(Initiative).where(Initiative.is_demo)
+    )

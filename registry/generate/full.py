@@ -3,7 +3,7 @@ the initiatives they work on together, their partnerships, the engagements where
 the commitments they make with deliverables, resources and progress reports, and the
 alignment of all of it to the framework items loaded (SDG targets, resolution paragraphs).
 
-Proportions per stakeholder (``PROPORTIONS``; at 1M stakeholders, about 5.5M other rows):
+Proportions per stakeholder (``PROPORTIONS``; at 1M stakeholders, about 6.3M other rows):
 
 * 0.2 initiatives, each in 1-5 countries and aligned to 0-3 items, with ~6 partners on
   average, heavy-tailed: most have 2-8, one in ten 9-30, a few hundreds. The first initiative
