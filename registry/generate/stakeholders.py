@@ -1,4 +1,4 @@
-"""Synthetic registries of any size for the benchmarks (``flask generate stakeholders N``).
+"""Synthetic stakeholders for the benchmarks (``flask generate stakeholders N``).
 
 The rows look like a registry grown over ten years: mostly approved entries, names of 2-5
 words drawn from a 5,000-word vocabulary with a Zipf-like spread (a few words are in a third
@@ -19,11 +19,11 @@ from functools import cache
 from itertools import accumulate
 
 from flask import current_app
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, text
 
 from registry import countries, counts
-from registry.database import POSTGRESQL_ONLY_INDEXES
 from registry.extensions import db
+from registry.generate import bulk
 from registry.models import Scale, Stakeholder, Status
 from registry.models.stakeholders import stakeholder_constituency
 from registry.taxonomy import SECTOR_RANKS, sync_taxonomy
@@ -57,6 +57,9 @@ COLUMNS = (
     "country_rank",
     "sector_rank",
 )
+
+LINK_COLUMNS = ("stakeholder_id", "constituency_code")
+TABLES = (Stakeholder.__table__, stakeholder_constituency)
 
 # Relative weights: civil society and grassroots bodies are most of any such registry.
 SECTOR_WEIGHTS = {
@@ -315,97 +318,38 @@ def _batches(rows: Iterator, size: int) -> Iterator[tuple[list[tuple], list[tupl
         yield stakeholders, links
 
 
-def _first_id_postgresql(conn: Connection, n: int) -> int:
-    """Reserve ``n`` ids: after the largest row and after the sequence, which is moved past
-    them first so that a row inserted meanwhile by the app cannot take one of them."""
-    largest = conn.execute(select(func.coalesce(func.max(Stakeholder.id), 0))).scalar_one()
-    sequence = conn.execute(text("SELECT pg_get_serial_sequence('stakeholder', 'id')")).scalar()
-    if sequence is None:
-        return largest + 1
-    last = conn.execute(
-        text("SELECT pg_sequence_last_value(CAST(:seq AS regclass))"), {"seq": sequence}
-    ).scalar()
-    first = max(largest, last or 0) + 1
-    conn.execute(
-        text("SELECT setval(CAST(:seq AS regclass), :value)"),
-        {"seq": sequence, "value": first + n - 1},
-    )
-    return first
+def write_stakeholders(
+    conn: Connection, n: int, seed: int, batch: int = 10_000
+) -> Iterator[tuple[list[tuple], list[tuple]]]:
+    """Write ``n`` stakeholders and their constituency links in batches (the indexes are the
+    caller's business), yielding each batch (stakeholder rows, links) once it is written."""
+    first_id = bulk.first_id(conn, Stakeholder.__table__, n)
+    for stakeholders, links in _batches(_rows(n, first_id, seed), batch):
+        bulk.write(conn, Stakeholder.__table__, COLUMNS, stakeholders)
+        bulk.write(conn, stakeholder_constituency, LINK_COLUMNS, links)
+        yield stakeholders, links
 
 
-def _copy(conn: Connection, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
-    from psycopg import sql
-
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
-    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
+def refuse_production() -> None:
+    if current_app.config["REGISTRY_ENV"] == "production":
+        raise GenerateRefused("generate refuses to run when REGISTRY_ENV=production.")
 
 
 def generate_stakeholders(n: int, seed: int = 0, batch: int = 10_000) -> int:
     """Add ``n`` synthetic stakeholders (about 94% approved) with their constituencies, in
     the caller's transaction; return how many were added. The caller commits."""
-    if current_app.config["REGISTRY_ENV"] == "production":
-        raise GenerateRefused("generate refuses to run when REGISTRY_ENV=production.")
+    refuse_production()
     if n <= 0:
         return 0
     sync_taxonomy()  # the rows refer to sector and constituency codes
     conn = db.session.connection()
-    postgresql = conn.dialect.name == "postgresql"
-    if postgresql:
-        first_id = _first_id_postgresql(conn, n)
-    else:
-        largest = conn.execute(select(func.max(Stakeholder.id))).scalar()
-        first_id = (largest or 0) + 1
-    link_columns = ("stakeholder_id", "constituency_code")
     # COPY into tables without their secondary indexes, then build each index once: keeping
     # eleven indexes current row by row made a million rows take minutes instead of seconds.
-    indexes = _secondary_indexes() if postgresql else []
-    for index in indexes:
-        conn.execute(text(f'DROP INDEX IF EXISTS "{index.name}"'))
-    only_here = _postgresql_only_indexes(conn) if postgresql else {}
-    for name in only_here:
-        conn.execute(text(f'DROP INDEX IF EXISTS "{name}"'))
-    for stakeholders, links in _batches(_rows(n, first_id, seed), batch):
-        if postgresql:
-            _copy(conn, "stakeholder", COLUMNS, stakeholders)
-            _copy(conn, "stakeholder_constituency", link_columns, links)
-        else:
-            # Through SQLAlchemy's types (dates as SQLite stores them), as one executemany.
-            conn.execute(
-                insert(Stakeholder.__table__),
-                [dict(zip(COLUMNS, row, strict=True)) for row in stakeholders],
-            )
-            if links:
-                conn.execute(
-                    insert(stakeholder_constituency),
-                    [dict(zip(link_columns, link, strict=True)) for link in links],
-                )
-    if postgresql:
-        conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
-        for index in indexes:
-            index.create(conn)
-        for name, on in only_here.items():
-            conn.execute(text(f'CREATE INDEX "{name}" ON {on}'))
-        # Fresh statistics, or the planner guesses from an empty table and the benchmark lies.
-        conn.execute(text("ANALYZE stakeholder"))
-        conn.execute(text("ANALYZE stakeholder_constituency"))
+    with bulk.without_indexes(conn, TABLES):
+        for _written in write_stakeholders(conn, n, seed, batch):
+            pass
     # The rows went in around the ORM, so the maintained counts are recounted once.
     counts.recount(counts.listing_for("stakeholder"))
-    if postgresql:
+    if conn.dialect.name == "postgresql":
         conn.execute(text("ANALYZE facet_count"))  # or the vocabulary look-ups plan blind
     return n
-
-
-def _postgresql_only_indexes(conn: Connection) -> dict[str, str]:
-    """The PostgreSQL-only indexes that exist now (the migrations made them)."""
-    present = set(conn.execute(text("SELECT indexname FROM pg_indexes")).scalars())
-    return {name: on for name, on in POSTGRESQL_ONLY_INDEXES.items() if name in present}
-
-
-def _secondary_indexes() -> list:
-    """The indexes of the tables COPY fills, as the models declare them (not the keys)."""
-    tables = (Stakeholder.__table__, stakeholder_constituency)
-    return [index for table in tables for index in sorted(table.indexes, key=lambda i: i.name)]
