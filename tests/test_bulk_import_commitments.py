@@ -140,6 +140,9 @@ def test_good_file_previews_then_writes_commitments_with_deliverables_in_one_aud
     )
     location, html = preview_of(client, upload(client, data))
     assert "3 will be imported," in html
+    # The organization as found, whether named by its number or by its name.
+    assert f"#{org.id} Nakuru Youth Network" in html
+    assert f"#{other.id} Kisumu Women Forum" in html
     assert count(app) == 0  # nothing written by the upload
     response = client.post(location)  # one transaction: see the rollback tests below
     assert response.status_code == 303
@@ -420,17 +423,10 @@ def test_a_close_title_earlier_in_the_file_is_skipped(app, client, officer, org,
         )
 
 
-def test_a_close_title_already_in_the_registry_waits_for_import_anyway(app, client, officer, org):
-    with app.app_context():
-        db.session.add(
-            Commitment(
-                stakeholder_id=org.id,
-                title="Train 80 cities in urban monitoring",
-                description="",
-                status=Status.APPROVED,
-            )
-        )
-        db.session.commit()
+def test_a_close_title_already_in_the_registry_waits_for_import_anyway(
+    app, client, officer, org, make_commitment
+):
+    make_commitment(org, author=officer, title="Train 80 cities in urban monitoring")
     data = csv_bytes(
         row(org.id, alignment=""),
         row(org.id, title="Plant 10,000 trees in Nakuru", alignment=""),

@@ -111,7 +111,19 @@ def _group_columns(count: dict[str, int] | None = None) -> list[str]:
 OWN_NAMES = [name for name, _field in OWN]
 NAMES = OWN_NAMES + _group_columns()  # every column the import reads
 TEMPLATE = OWN_NAMES + _group_columns(IN_TEMPLATE)
-SHOWN = OWN_NAMES[1:] + [list_name for _prefix, list_name, _f, _n in GROUPS]
+# The preview's columns, what an officer checks first first: the organization (found, or as
+# typed), the title and period, each group as a list, then the rest.
+SHOWN = [
+    "stakeholder",
+    "title",
+    "starts_on",
+    "ends_on",
+    *(list_name for _prefix, list_name, _f, _n in GROUPS),
+    "alignment",
+    "description",
+    "initiative_id",
+    "engagement_id",
+]
 EXPECTED = [*OWN_NAMES, "deliverable_1_title", "deliverable_1_target", "…", "resource_1_kind", "…"]
 EXAMPLE = {
     "stakeholder_id": "",
@@ -149,7 +161,7 @@ def shown_in(column: str) -> str:
     for prefix, list_name, _fields, _limit in GROUPS:
         if column.startswith(prefix + "_"):
             return list_name
-    return "stakeholder_name" if column == "stakeholder_id" else column
+    return "stakeholder" if column in ORGANIZATION else column
 
 
 # --- reading the header and the cells -----------------------------------------------------------
@@ -327,12 +339,15 @@ def _column(field: str, groups) -> str:
     return field
 
 
-def _shown(values: dict[str, str], groups) -> dict[str, Any]:
-    """The row as the preview shows it: the commitment's cells, and each group in a line."""
+def _shown(values: dict[str, str], groups, organization: Stakeholder | None) -> dict[str, Any]:
+    """The row as the preview shows it: the organization found (or what was typed), the
+    commitment's cells, and each group in a line."""
     shown: dict[str, Any] = {name: values.get(name, "") for name in SHOWN}
-    number = values.get("stakeholder_id", "").strip()
-    if number:
-        shown["stakeholder_name"] = f"#{number} {shown['stakeholder_name']}".strip()
+    if organization is not None:
+        shown["stakeholder"] = f"#{organization.id} {organization.name}"
+    else:
+        typed = (values.get("stakeholder_id", "").strip(), values.get("stakeholder_name", ""))
+        shown["stakeholder"] = " ".join(part for part in typed if part.strip())
     for _prefix, list_name, fields, _limit in GROUPS:
         shown[list_name] = [
             f"{n}. " + " · ".join(f"{field}: {cells[field]}" for field in fields if cells[field])
@@ -390,7 +405,7 @@ def check(table: Table, actor: User) -> dict[str, Any]:
             {known[pair] for pair in _alignment_codes(values.get("alignment", "")) if pair in known}
         )
         more, data = _check_row(values, organization, groups, alignment, known)
-        row["values"] = _shown(values, groups)
+        row["values"] = _shown(values, groups, organization)
         row["errors"] = {**errors, **more}
         if data is not None:
             row["data"] = data
