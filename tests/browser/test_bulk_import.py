@@ -37,23 +37,28 @@ def fits(page: Page) -> None:
     assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
+def upload(screen: Page, start: str, title: str, name: str, data: bytes) -> None:
+    """From the page officers work on, the import's link, its upload page (axe, the width),
+    the file sent: its preview shows."""
+    screen.goto(start)
+    screen.get_by_role("link", name=title).click()
+    expect(screen.get_by_role("heading", level=1)).to_have_text(title)
+    check_a11y(screen)
+    fits(screen)
+    screen.get_by_label("File to import").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
+    )
+    screen.get_by_role("button", name="Check the file").click()
+    expect(screen.get_by_role("heading", level=1)).to_contain_text(name)
+
+
 def test_upload_preview_and_confirm(screen: Page, app: Flask, make_user, make_stakeholder):
     width = screen.viewport_size["width"]
     officer = make_user(Role.OFFICER, name="Olive Officer")
     make_stakeholder(name="Nakuru Youth Network")
     ui_login(screen, "", officer.email, PASSWORD)
 
-    screen.goto("/stakeholders/in-progress")
-    screen.get_by_role("link", name="Import stakeholders from a file").click()
-    expect(screen.get_by_role("heading", level=1)).to_have_text("Import stakeholders from a file")
-    check_a11y(screen)
-    fits(screen)
-    screen.get_by_label("File to import").set_input_files(
-        files=[{"name": "orgs.csv", "mimeType": "text/csv", "buffer": FILE}]
-    )
-    screen.get_by_role("button", name="Check the file").click()
-
-    expect(screen.get_by_role("heading", level=1)).to_contain_text("orgs.csv")
+    upload(screen, "/stakeholders/in-progress", "Import stakeholders from a file", "orgs.csv", FILE)
     expect(screen.get_by_text("read as Windows-1252")).to_be_visible()
     expect(screen.get_by_text("Choose a sector from the list")).to_be_visible()
     expect(screen.get_by_text("Possible duplicate, skipped")).to_be_visible()
@@ -108,17 +113,13 @@ def test_upload_preview_and_confirm_commitments(
     make_commitment(org, author=officer, title="Plant trees in Nakuru")
     ui_login(screen, "", officer.email, PASSWORD)
 
-    screen.goto("/commitments/new")
-    screen.get_by_role("link", name="Import commitments from a file").click()
-    expect(screen.get_by_role("heading", level=1)).to_have_text("Import commitments from a file")
-    check_a11y(screen)
-    fits(screen)
-    screen.get_by_label("File to import").set_input_files(
-        files=[{"name": "pledges.csv", "mimeType": "text/csv", "buffer": file_for(org.id)}]
+    upload(
+        screen,
+        "/commitments/new",
+        "Import commitments from a file",
+        "pledges.csv",
+        file_for(org.id),
     )
-    screen.get_by_role("button", name="Check the file").click()
-
-    expect(screen.get_by_role("heading", level=1)).to_contain_text("pledges.csv")
     expect(screen.get_by_text("read as Windows-1252")).to_be_visible()
     expect(
         screen.get_by_text("The due date must be inside the commitment's period")
