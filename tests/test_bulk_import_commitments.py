@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from registry.commitments import services
 from registry.extensions import db
+from registry.imports import commitments as commitment_import
 from registry.imports import reading
 from registry.models import (
     AuditEvent,
@@ -23,6 +24,7 @@ from registry.models import (
     Resource,
     Role,
     Status,
+    User,
 )
 from tests.conftest import log_in
 from tests.querycount import count_queries
@@ -522,3 +524,20 @@ def test_the_upload_page_documents_the_layout_and_links_from_where_officers_work
     assert 'type="file" id="file" name="file"' in html
     assert "/commitments/import/" in client.get("/commitments/new").get_data(as_text=True)
     assert "/commitments/import/" in client.get("/stakeholders/in-progress").get_data(as_text=True)
+
+
+def test_the_check_refuses_an_organization_the_importer_does_not_act_for(
+    app, make_user, make_stakeholder
+):
+    # Only staff reach the import today; the row check still asks the policy, as the form.
+    outsider = make_user(Role.COMMUNITY)
+    org = make_stakeholder(name="Not Theirs")
+    with app.test_request_context():
+        content = commitment_import.check(
+            reading.read("f.csv", csv_bytes(row(org.id, alignment=""))),
+            db.session.get(User, outsider.id),
+        )
+    assert content["rows"][0]["errors"] == {
+        "stakeholder_name": "You cannot write commitments for Not Theirs"
+    }
+    assert content["rows"][0]["action"] == "skip"

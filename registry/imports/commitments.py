@@ -111,7 +111,7 @@ def _group_columns(count: dict[str, int] | None = None) -> list[str]:
 OWN_NAMES = [name for name, _field in OWN]
 NAMES = OWN_NAMES + _group_columns()  # every column the import reads
 TEMPLATE = OWN_NAMES + _group_columns(IN_TEMPLATE)
-# The preview's columns, what an officer checks first first: the organization (found, or as
+# The preview's columns, what an officer checks first: the organization (found, or as
 # typed), the title and period, each group as a list, then the rest.
 SHOWN = [
     "stakeholder",
@@ -302,11 +302,12 @@ def _organization(
     else:
         return None, {"stakeholder_name": _("Name the organization: its number or its exact name")}
     if not can(actor, "commitment.write_for", found):
-        return None, {
-            "stakeholder_name": _(
-                "%(name)s is archived: no commitment can be written for it", name=found.name
-            )
-        }
+        message = (
+            _("%(name)s is archived: no commitment can be written for it", name=found.name)
+            if found.status == Status.ARCHIVED
+            else _("You cannot write commitments for %(name)s", name=found.name)
+        )
+        return None, {"stakeholder_name": message}
     return found, {}
 
 
