@@ -244,4 +244,4 @@ def _register_blueprints(app: Flask) -> None:
     # The API takes no session and no form: nothing for a cross-site request to ride on.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
-    app.register_blueprint(imports_bp, url_prefix="/stakeholders/import")
+    app.register_blueprint(imports_bp)  # /stakeholders/import/, /commitments/import/

@@ -1,5 +1,6 @@
 """Flask commands: create-admin, seed-demo, frameworks import-sdg and import-nua, taxonomy sync,
-generate stakeholders and registry, counts check and recount, remind-overdue, export."""
+generate stakeholders and registry, counts check and recount, sessions purge, imports purge,
+remind-overdue, export."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ taxonomy_cli = AppGroup("taxonomy", help="Sectors, constituencies and GAP groups
 generate_cli = AppGroup("generate", help="Synthetic data for benchmarks (never in production).")
 counts_cli = AppGroup("counts", help="The maintained public counts (registry.counts).")
 sessions_cli = AppGroup("sessions", help="Logins (registry.auth.sessions).")
+imports_cli = AppGroup("imports", help="Uploaded import files (registry.imports).")
 
 
 @counts_cli.command("check")
@@ -189,6 +191,26 @@ def purge_sessions_command() -> None:
     click.echo(f"Removed {removed} expired logins.")
 
 
+@imports_cli.command("purge")
+@click.option(
+    "--keep-days",
+    type=click.IntRange(min=0, max=3650),
+    default=30,
+    show_default=True,
+    help="Days a confirmed import's file is kept.",
+)
+def purge_imports_command(keep_days: int) -> None:
+    """Delete uploaded import files past their preview's lifetime, and confirmed ones older
+    than --keep-days (what they wrote stays, and its audit row); run it daily from cron."""
+    from datetime import timedelta
+
+    from registry.imports.batches import purge
+
+    removed = purge(keep_confirmed=timedelta(days=keep_days))
+    db.session.commit()
+    click.echo(f"Removed {removed} import batches.")
+
+
 @click.command("remind-overdue")
 @with_appcontext
 def remind_overdue_command() -> None:
@@ -213,6 +235,7 @@ def register_cli(app: Flask) -> None:
         generate_cli,
         counts_cli,
         sessions_cli,
+        imports_cli,
         remind_overdue_command,
         export_command,
     )

@@ -151,7 +151,10 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "stakeholder.claim": _claim_stakeholder,
     "stakeholder.history": _staff_or_member,
     "stakeholder.work_list": _is_staff,  # entries in progress, to find work
-    "stakeholder.import": _is_staff,  # bulk import from a file: preview, then confirm
+    # Bulk import from a file (preview, then confirm): the routes serve every kind and each
+    # kind asks its own rule too.
+    "import.file": _is_staff,
+    "stakeholder.import": _is_staff,
     "stakeholder.archive": _is_admin,
     "stakeholder.merge": _is_admin,
     "contact.view": _staff_or_member,  # personal data: never public, never exported
@@ -172,6 +175,8 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "commitment.create": _authenticated,
     "commitment.write_for": _write_commitment_for,
     "commitment.publish": _is_staff,
+    # Many commitments, with their deliverables, for any organizations from one file.
+    "commitment.import": _is_staff,
     "commitment.report": _report_progress,
     "commitment.verify": _is_staff,
     "commitment.hide_report": _is_admin,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,13 @@ from registry.models import (
     FrameworkItem,
     FrameworkItemText,
     GapMapping,
+    ImportBatch,
     Role,
     Sector,
     Stakeholder,
     User,
 )
+from registry.models._base import utcnow
 from registry.passwords import verify_password
 
 SDG_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "sdg"
@@ -168,3 +171,43 @@ def test_sessions_purge_removes_only_expired_logins(app, runner, make_user):
     assert "Removed 1 expired logins." in result.output
     with app.app_context():
         assert len(db.session.scalars(db.select(AccountSession)).all()) == 1
+
+
+class TestImportsPurge:
+    def _batch(self, app, owner_id, *, expires_in, confirmed_days_ago=None):
+        with app.app_context():
+            now = utcnow()
+            batch = ImportBatch(
+                kind="stakeholders",
+                owner_id=owner_id,
+                filename="f.csv",
+                content={"rows": []},
+                expires_at=now + timedelta(hours=expires_in),
+                confirmed_at=(
+                    None if confirmed_days_ago is None else now - timedelta(days=confirmed_days_ago)
+                ),
+            )
+            db.session.add(batch)
+            db.session.commit()
+            return batch.id
+
+    def test_deletes_expired_and_old_confirmed_batches_only(self, app, runner, make_user):
+        owner = make_user()
+        waiting = self._batch(app, owner.id, expires_in=5)
+        self._batch(app, owner.id, expires_in=-1)  # never confirmed, past its preview
+        recent = self._batch(app, owner.id, expires_in=-1, confirmed_days_ago=3)
+        self._batch(app, owner.id, expires_in=-1, confirmed_days_ago=40)
+        result = runner.invoke(args=["imports", "purge"])
+        assert result.exit_code == 0, result.output
+        assert "Removed 2 import batches." in result.output
+        with app.app_context():
+            assert sorted(db.session.scalars(select(ImportBatch.id))) == sorted([waiting, recent])
+        result = runner.invoke(args=["imports", "purge", "--keep-days", "0"])
+        assert "Removed 1 import batches." in result.output
+        result = runner.invoke(args=["imports", "purge"])
+        assert "Removed 0 import batches." in result.output
+
+    def test_refuses_a_negative_retention(self, runner):
+        result = runner.invoke(args=["imports", "purge", "--keep-days", "-1"])
+        assert result.exit_code != 0
+        assert "--keep-days" in result.output

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from registry.extensions import db
+from registry.imports import commitments as commitment_imports
 from registry.imports import reading
 from registry.imports import stakeholders as imports
 from registry.models import (
@@ -127,8 +128,10 @@ def _encoded(pairs: list[tuple[str, str]]) -> str:
 
 def _path(rule, ids: dict[str, int]) -> str:
     path = rule.rule
+    kind = (rule.defaults or {}).get("kind")  # an import's address: its own kind's batch
     for argument in rule.arguments:
-        path = re.sub(rf"<(?:[^:<>]+:)?{argument}>", str(ids.get(argument, 1)), path)
+        value = ids.get(f"{kind}:{argument}", ids.get(argument, 1))
+        path = re.sub(rf"<(?:[^:<>]+:)?{argument}>", str(value), path)
     return path
 
 
@@ -186,21 +189,33 @@ def fuzzing(app, make_user, make_stakeholder, make_membership, framework_items):
         db.session.commit()
         status_id = status.id
     with app.test_request_context():
-        # An import waiting for the administrator's confirmation, with a possible duplicate
-        # to tick, so the preview and its confirmation meet the values, not a 404.
-        content = imports.check(
-            reading.read("f.csv", b"name,sector,scale\nPublic Group,academia,local\nNew,x,y\n")
-        )
-        batch = ImportBatch(
-            kind="stakeholders",
-            owner_id=admin.id,
-            filename="f.csv",
-            content=content,
-            expires_at=datetime(2999, 1, 1, tzinfo=UTC),
-        )
-        db.session.add(batch)
+        # An import of each kind waiting for the administrator's confirmation, with a
+        # possible duplicate to tick and a row with errors, so the preview and its
+        # confirmation meet the values, not a 404.
+        files = {
+            "stakeholders": (
+                imports,
+                b"name,sector,scale\nPublic Group,academia,local\nNew,x,y\n",
+            ),
+            "commitments": (
+                commitment_imports,
+                f"stakeholder_id,title,ends_on\n{public.id},Fuzzed pledge,2030-01-01\n"
+                f"{public.id},,2030-02-30\n".encode(),
+            ),
+        }
+        batches = {
+            kind: ImportBatch(
+                kind=kind,
+                owner_id=admin.id,
+                filename="f.csv",
+                content=module.check(reading.read("f.csv", data), actor=admin),
+                expires_at=datetime(2999, 1, 1, tzinfo=UTC),
+            )
+            for kind, (module, data) in files.items()
+        }
+        db.session.add_all(batches.values())
         db.session.commit()
-        batch_id = batch.id
+        batch_ids = {f"{kind}:batch_id": batch.id for kind, batch in batches.items()}
     ids = {
         "commitment_id": commitment_id,
         "report_id": report_id,
@@ -215,7 +230,7 @@ def fuzzing(app, make_user, make_stakeholder, make_membership, framework_items):
         "number": "11",
         "status_id": status_id,
         "entry_id": public.id,  # the API's entries (every noun's first row is public here)
-        "batch_id": batch_id,
+        **batch_ids,
         "fmt": "csv",
     }
     clients = {"anonymous": app.test_client()}

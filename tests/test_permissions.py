@@ -203,7 +203,9 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("api.framework", "GET"): EVERYONE,
     ("api.openapi", "GET"): EVERYONE,
     ("api.docs", "GET"): EVERYONE,
-    # Bulk import: staff upload, preview (their own batches) and confirm; templates too.
+    # Bulk import of stakeholders and of commitments (one endpoint each for both kinds, at
+    # /stakeholders/import/ and /commitments/import/): staff upload, preview (their own
+    # batches) and confirm; templates too.
     ("imports.upload", "GET"): STAFF,
     ("imports.upload", "POST"): STAFF,
     ("imports.preview", "GET"): STAFF,
@@ -342,6 +344,7 @@ def url_values(app, make_user, make_stakeholder, framework_items):
         "noun": "stakeholders",  # the API's lists and entries: defaults too
         "entry_id": stakeholder.id,
         "batch_id": 1,  # staff pass the permission, then meet a 404 (no batch is theirs)
+        "kind": "stakeholders",  # the import addresses carry their kind as a default
     }
 
 

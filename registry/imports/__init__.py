@@ -2,6 +2,6 @@
 
 from flask import Blueprint
 
-bp = Blueprint("imports", __name__)  # mounted at /stakeholders/import by create_app
+bp = Blueprint("imports", __name__)  # each kind at /<kind>/import/ (views.KINDS)
 
 from registry.imports import views  # noqa: E402, F401 - routes register on bp

@@ -21,13 +21,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from registry import audit, countries
+from registry import countries
 from registry.commit import Refused
 from registry.extensions import db
-from registry.imports.reading import Table, Unreadable
+from registry.imports import common
+from registry.imports.common import MATCHES, key
+from registry.imports.reading import Table
 from registry.models import Scale, Stakeholder, User
 from registry.models.stakeholders import org_identifier_key
 from registry.stakeholders import services
@@ -64,19 +67,12 @@ EXAMPLE = {
     "org_identifier": "",
     "description": "Youth groups improving housing in informal settlements.",
 }
-MATCHES = 3  # possible duplicates shown per row
-
-CREATE, SKIP = "create", "skip"
-
-
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def _lookup(pairs: list[tuple[str, str]]) -> dict[str, str]:
     """Code or English label, any letter case, to the code."""
-    found = {_key(code): code for code, _label in pairs}
-    found.update({_key(label): code for code, label in pairs})
+    found = {key(code): code for code, _label in pairs}
+    found.update({key(label): code for code, label in pairs})
     return found
 
 
@@ -87,49 +83,13 @@ CONSTITUENCY_LOOKUP = _lookup(CONSTITUENCIES)
 def _country(value: str) -> str:
     if not value:
         return ""
-    by_name = {_key(name): code for code, name in countries.names().items()}
-    return by_name.get(_key(value), value.strip().upper())
+    by_name = {key(name): code for code, name in countries.names().items()}
+    return by_name.get(key(value), value.strip().upper())
 
 
 def header_columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
     """Where each known column is, and notices; ``Unreadable`` naming missing columns."""
-    positions: dict[str, int] = {}
-    unknown: list[str] = []
-    ignored: list[str] = []
-    for index, raw in enumerate(header):
-        name = _key(raw.lstrip("\ufeff")).replace(" ", "_")
-        if name in NAMES and name not in positions:
-            positions[name] = index
-        elif name in EXPORT_ONLY:
-            ignored.append(name)
-        elif name:
-            unknown.append(raw.strip())
-    missing = [name for name in REQUIRED if name not in positions]
-    if missing:
-        raise Unreadable(
-            _(
-                "The file has no column named %(missing)s. The first row must name the "
-                "columns: %(expected)s (%(required)s are required). The template below has "
-                "them all.",
-                missing=", ".join(missing),
-                expected=", ".join(NAMES),
-                required=", ".join(REQUIRED),
-            )
-        )
-    notices = []
-    if unknown:
-        notices.append(
-            _("These columns are not imported: %(names)s.", names=", ".join(unknown[:20]))
-        )
-    if ignored:
-        notices.append(
-            _(
-                "The download's columns %(names)s are ignored: an import registers new "
-                "entries only.",
-                names=", ".join(ignored),
-            )
-        )
-    return positions, notices
+    return common.header_columns(header, NAMES, REQUIRED, export_only=EXPORT_ONLY)
 
 
 def _formdata(values: dict[str, str]) -> MultiDict:
@@ -137,11 +97,11 @@ def _formdata(values: dict[str, str]) -> MultiDict:
     for name, field in COLUMNS:
         value = values.get(name, "")
         if name == "sector":
-            data.add(field, SECTOR_LOOKUP.get(_key(value), value))
+            data.add(field, SECTOR_LOOKUP.get(key(value), value))
         elif name == "constituencies":
             for part in value.split(SEPARATOR):
                 if part.strip():
-                    data.add(field, CONSTITUENCY_LOOKUP.get(_key(part), part.strip()))
+                    data.add(field, CONSTITUENCY_LOOKUP.get(key(part), part.strip()))
         elif name == "country":
             data.add(field, _country(value))
         elif name == "scale":
@@ -156,9 +116,10 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "scale": data["scale"].value}
 
 
-def check(table: Table) -> dict[str, Any]:
+def check(table: Table, actor: User | None = None) -> dict[str, Any]:
     """Every row with its values, its errors per column, its possible duplicates and what
-    confirming will do: the batch's content, shown by the preview and written by ``write``.
+    confirming will do: the batch's content, shown by the preview and written by ``write``
+    (the registration's checks are the same whoever imports: ``actor`` is not needed).
 
     Statements: one for the identifiers any entry already has (the whole file at once), then
     the registration's matching (``similar``) once per distinct name; nothing else per row."""
@@ -179,8 +140,7 @@ def check(table: Table) -> dict[str, Any]:
         rows.append(row)
     _taken_identifiers(rows)
     _duplicates(rows)
-    for row in rows:
-        row["action"] = CREATE if not row["errors"] and not row.get("duplicate_of") else SKIP
+    common.decide(rows)
     return {
         "columns": [name for name in NAMES if name in positions],
         "encoding": table.encoding,
@@ -199,8 +159,8 @@ def _taken_identifiers(rows: list[dict[str, Any]]) -> None:
     stmt = select(Stakeholder.org_identifier_key, Stakeholder.id).where(
         Stakeholder.org_identifier_key.in_(list(keys))
     )
-    for key, holder_id in db.session.execute(stmt):
-        for row in keys[key]:
+    for taken, holder_id in db.session.execute(stmt):
+        for row in keys[taken]:
             row["errors"]["org_identifier"] = _(
                 "Another organization in the registry already has this identifier (#%(id)d)",
                 id=holder_id,
@@ -216,7 +176,7 @@ def _duplicates(rows: list[dict[str, Any]]) -> None:
         if "data" not in row:
             continue
         data = row["data"]
-        name_key = _key(data["name"])
+        name_key = key(data["name"])
         id_key = org_identifier_key(data["org_identifier"])
         earlier = seen_names.get(name_key) or (seen_ids.get(id_key) if id_key else None)
         if earlier:
@@ -230,26 +190,6 @@ def _duplicates(rows: list[dict[str, Any]]) -> None:
             found = similar(data["name"], limit=MATCHES, org_identifier=data["org_identifier"])
             matched[probe] = [{"id": s.id, "name": s.name} for s in found]
         row["matches"] = matched[probe]
-
-
-def summary(content: dict[str, Any]) -> dict[str, int]:
-    rows = content["rows"]
-    return {
-        "rows": len(rows),
-        "create": sum(1 for r in rows if r["action"] == CREATE and not r.get("matches")),
-        "matches": sum(1 for r in rows if r["action"] == CREATE and r.get("matches")),
-        "skip": sum(1 for r in rows if r["action"] == SKIP),
-    }
-
-
-def to_write(content: dict[str, Any], anyway: set[int]) -> list[dict[str, Any]]:
-    """The rows a confirmation writes: valid, not repeated in the file, and either matching
-    nothing in the registry or ticked "import anyway" (by line number)."""
-    return [
-        row
-        for row in content["rows"]
-        if row["action"] == CREATE and (not row.get("matches") or row["line"] in anyway)
-    ]
 
 
 def write(rows: list[dict[str, Any]], actor: User) -> list[Stakeholder]:
@@ -274,16 +214,25 @@ def write(rows: list[dict[str, Any]], actor: User) -> list[Stakeholder]:
     return written
 
 
-def record(batch: Any, written: list[Stakeholder], skipped: int, actor: User) -> None:
-    audit.record(
-        "import_batch.confirmed",
-        batch,
-        after={
-            "kind": batch.kind,
-            "filename": batch.filename,
-            "written": len(written),
-            "skipped": skipped,
-            "stakeholder_ids": [s.id for s in written][:500],
-        },
-        actor=actor,
+def done(written: list[Stakeholder], skipped: int) -> str:
+    return _(
+        "Imported %(written)d stakeholders as drafts; %(skipped)d rows were skipped.",
+        written=len(written),
+        skipped=skipped,
     )
+
+
+KIND = common.Kind(
+    name="stakeholders",
+    permission="stakeholder.import",
+    title=_l("Import stakeholders from a file"),
+    columns=NAMES,
+    example=EXAMPLE,
+    check=check,
+    write=write,
+    done=done,
+    entry_endpoint="stakeholders.detail",
+    entry_arg="stakeholder_id",
+    about="imports/_about_stakeholders.html",
+    back=("stakeholders.work", _l("Entries in progress")),
+)

@@ -1,4 +1,6 @@
-"""Upload, preview and confirm an import; download its template.
+"""Upload, preview and confirm an import; download its template: the same views for every
+kind (``common.Kind``), each kind at its own address (``/stakeholders/import/``,
+``/commitments/import/``), the kind given by the address.
 
 Upload reads and checks the file and stores the result as an ``ImportBatch`` (the database,
 not Redis: the confirmation stamps the batch in the same transaction as the rows it writes, so
@@ -22,13 +24,14 @@ from sqlalchemy import update
 from registry.commit import Refused, committing
 from registry.extensions import db
 from registry.htmx import render
-from registry.imports import bp, reading
-from registry.imports import stakeholders as spec
+from registry.imports import bp, common, reading
+from registry.imports import commitments as commitment_import
+from registry.imports import stakeholders as stakeholder_import
 from registry.models import ImportBatch
-from registry.permissions import requires
+from registry.permissions import authorize, requires
 
 LIFETIME = timedelta(hours=24)  # a preview may be confirmed for this long
-KIND = "stakeholders"
+KINDS = {kind.name: kind for kind in (stakeholder_import.KIND, commitment_import.KIND)}
 
 
 class UploadForm(FlaskForm):
@@ -47,57 +50,65 @@ def _me():
     return current_user._get_current_object()
 
 
-def _upload_page(form: UploadForm, status: int = 200, problem: str | None = None):
+def _kind(name: str) -> common.Kind:
+    """The kind the address names, once the user may import it."""
+    kind = KINDS[name]
+    authorize(kind.permission)
+    return kind
+
+
+def _upload_page(
+    kind: common.Kind, form: UploadForm, status: int = 200, problem: str | None = None
+):
     return render(
         "imports/upload.html",
         status=status,
+        kind=kind,
         form=form,
         problem=problem,
-        columns=spec.NAMES,
-        required=spec.REQUIRED,
         max_kb=reading.MAX_BYTES // 1024,
         max_rows=reading.MAX_ROWS,
     )
 
 
-@bp.route("/", methods=["GET", "POST"])
-@requires("stakeholder.import")
-def upload():
+@requires("import.file")
+def upload(kind: str):
     """The upload form; a file sent is read, checked and kept for its preview."""
+    spec = _kind(kind)
     form = UploadForm()
     if request.method == "GET":
-        return _upload_page(form)
+        return _upload_page(spec, form)
     if not form.validate():
-        return _upload_page(form, 400, _("The form expired. Choose the file again."))
+        return _upload_page(spec, form, 400, _("The form expired. Choose the file again."))
     sent = request.files.get("file")
     if sent is None or not sent.filename:
-        return _upload_page(form, 400, _("Choose a CSV or Excel (.xlsx) file to import."))
+        return _upload_page(spec, form, 400, _("Choose a CSV or Excel (.xlsx) file to import."))
     try:
         data = sent.stream.read(reading.MAX_BYTES + 1)
     finally:
         sent.close()  # a large upload is spooled to a temporary file: let it go now
     try:
         table = reading.read(sent.filename, data)
-        content = spec.check(table)
+        content = spec.check(table, _me())
     except reading.Unreadable as refused:
-        return _upload_page(form, refused.status, refused.message)
+        return _upload_page(spec, form, refused.status, refused.message)
     now = datetime.now(UTC)
     with committing():
         batch = ImportBatch(
-            kind=KIND,
+            kind=spec.name,
             owner_id=current_user.id,
             filename=sent.filename[:200],
             content=content,
             expires_at=now + LIFETIME,
         )
         db.session.add(batch)
-    return redirect(url_for("imports.preview", batch_id=batch.id), 303)
+    return redirect(url_for("imports.preview", kind=spec.name, batch_id=batch.id), 303)
 
 
-def _load(batch_id: int) -> ImportBatch:
-    """The officer's own batch; anyone else's (or none) is a 404."""
+def _load(kind: common.Kind, batch_id: int) -> ImportBatch:
+    """The officer's own batch of this kind; anyone else's (or none) is a 404."""
     batch = db.session.get(ImportBatch, batch_id)
-    if batch is None or batch.owner_id != current_user.id or batch.kind != KIND:
+    if batch is None or batch.owner_id != current_user.id or batch.kind != kind.name:
         abort(404)
     return batch
 
@@ -109,46 +120,50 @@ def _expired(batch: ImportBatch) -> bool:
     return expires <= datetime.now(UTC)
 
 
-def _preview_page(batch: ImportBatch, status: int = 200, problem: str | None = None):
+def _preview_page(
+    kind: common.Kind, batch: ImportBatch, status: int = 200, problem: str | None = None
+):
     content = batch.content
     return render(
         "imports/preview.html",
         status=status,
+        kind=kind,
         batch=batch,
         form=ConfirmForm(),
         problem=problem,
         content=content,
         columns=content["columns"],
         rows=content["rows"],
-        summary=spec.summary(content),
+        summary=common.summary(content),
+        written=content.get("written") or {},
         expired=_expired(batch),
-        create=spec.CREATE,
+        create=common.CREATE,
     )
 
 
-@bp.route("/<int:batch_id>", methods=["GET", "POST"])
-@requires("stakeholder.import")
-def preview(batch_id: int):
+@requires("import.file")
+def preview(kind: str, batch_id: int):
     """Every row of the file with its errors, possible duplicates and what will happen; the
     POST confirms it."""
-    batch = _load(batch_id)
+    spec = _kind(kind)
+    batch = _load(spec, batch_id)
     if request.method == "GET":
-        return _preview_page(batch)
+        return _preview_page(spec, batch)
     form = ConfirmForm()
     if not form.validate():
         return _preview_page(
-            batch, 400, _("The form expired. Look at the rows again, then confirm.")
+            spec, batch, 400, _("The form expired. Look at the rows again, then confirm.")
         )
     if batch.confirmed_at is not None:
         return _preview_page(
-            batch, 409, _("This import was already confirmed: nothing more was written.")
+            spec, batch, 409, _("This import was already confirmed: nothing more was written.")
         )
     if _expired(batch):
         return _preview_page(
-            batch, 410, _("This preview is more than a day old. Upload the file again.")
+            spec, batch, 410, _("This preview is more than a day old. Upload the file again.")
         )
     anyway = {int(v) for v in request.form.getlist("anyway") if v.isdecimal() and len(v) < 7}
-    rows = spec.to_write(batch.content, anyway)
+    rows = common.to_write(batch.content, anyway)
     skipped = len(batch.content["rows"]) - len(rows)
     me = _me()
     try:
@@ -166,35 +181,37 @@ def preview(batch_id: int):
                     _("This import was already confirmed: nothing more was written.")
                 )
             written = spec.write(rows, me)
-            spec.record(batch, written, skipped, me)
+            # Which entry each line became, for the preview's links once confirmed.
+            batch.content = {
+                **batch.content,
+                "written": {
+                    str(row["line"]): entry.id for row, entry in zip(rows, written, strict=True)
+                },
+            }
+            common.record(batch, [entry.id for entry in written], skipped, me)
+            message = spec.done(written, skipped)  # read before the commit expires the rows
     except Refused as refused:
         db.session.expire_all()
         return _preview_page(
-            _load(batch_id),
+            spec,
+            _load(spec, batch_id),
             refused.status,
             _("Nothing was imported: %(why)s", why=refused.message),
         )
-    flash(
-        _(
-            "Imported %(written)d stakeholders as drafts; %(skipped)d rows were skipped.",
-            written=len(written),
-            skipped=skipped,
-        ),
-        "success",
-    )
-    return redirect(url_for("imports.preview", batch_id=batch.id), 303)
+    flash(message, "success")
+    return redirect(url_for("imports.preview", kind=spec.name, batch_id=batch.id), 303)
 
 
 # --- the template -----------------------------------------------------------------------------
 
 
-@bp.route("/template.<fmt>")
-@requires("stakeholder.import")
-def template(fmt: str):
+@requires("import.file")
+def template(kind: str, fmt: str):
     """The columns and one example row, as CSV (UTF-8 with a byte-order mark, so Excel reads
     accents right) or as an Excel workbook."""
-    header = spec.NAMES
-    example = [spec.EXAMPLE[name] for name in header]
+    spec = _kind(kind)
+    header = list(spec.columns)
+    example = [spec.example.get(name, "") for name in header]
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
@@ -205,7 +222,7 @@ def template(fmt: str):
         from openpyxl import Workbook
 
         book = Workbook(write_only=True)
-        sheet = book.create_sheet("stakeholders")
+        sheet = book.create_sheet(spec.name)
         sheet.append(header)
         sheet.append(example)
         out_bytes = io.BytesIO()
@@ -215,5 +232,19 @@ def template(fmt: str):
     else:
         abort(404)
     response = current_app.response_class(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="stakeholders-import.{fmt}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{spec.name}-import.{fmt}"'
     return response
+
+
+for _name in KINDS:
+    _defaults = {"kind": _name}
+    bp.add_url_rule(
+        f"/{_name}/import/", view_func=upload, methods=["GET", "POST"], defaults=_defaults
+    )
+    bp.add_url_rule(
+        f"/{_name}/import/<int:batch_id>",
+        view_func=preview,
+        methods=["GET", "POST"],
+        defaults=_defaults,
+    )
+    bp.add_url_rule(f"/{_name}/import/template.<fmt>", view_func=template, defaults=_defaults)
