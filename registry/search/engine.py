@@ -117,7 +117,7 @@ from registry.text import clean
 
 MAX_QUERY = 200  # characters searched; a longer query is cut, and the page says so
 MAX_WORDS = 10  # words of a query used on SQLite (all must match) and for corrections
-MATCH_CAP = 1_000  # matching rows read per kind, at most
+MATCH_CAP = 500  # matching rows read per kind and read (title, anywhere), at most: 5,000 rows at most
 RESULT_CAP = 200  # of the merged ranked list, the results offered in pages
 PER_PAGE = 20
 MAX_PAGE = RESULT_CAP // PER_PAGE
