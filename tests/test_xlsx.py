@@ -194,6 +194,10 @@ def test_xml_special_characters_round_trip():
         assert facts["source"] == "http://registry.test/stakeholders/?q=a&b=<c>"
 
 
+def test_the_spaces_that_ask_for_xml_space_preserve_are_what_strip_takes_off():
+    assert {chr(c) for c in range(0x110000) if chr(c).isspace()} == xlsx._SPACES
+
+
 def test_a_sheet_name_excel_refuses_is_made_acceptable():
     body = written(ROWS, title="Who/what? [all]: a very long title indeed, longer than 31")
     for book in both_modes(body):
