@@ -182,6 +182,17 @@ def test_only_control_characters_is_no_cell():
         assert [row[1] for row in values(book["Stakeholders"])[1:]] == [None, None]
 
 
+def test_a_text_longer_than_an_excel_cell_is_cut_and_marked():
+    long = "x" * (xlsx.CELL_MAX + 10)
+    body = written(
+        [[1, long, None, None, None, None], [2, "y" * xlsx.CELL_MAX, None, None, None, None]]
+    )
+    for book in both_modes(body):
+        rows = values(book["Stakeholders"])
+        assert rows[1][1] == "x" * (xlsx.CELL_MAX - 1) + "…"
+        assert rows[2][1] == "y" * xlsx.CELL_MAX  # exactly the limit: whole
+
+
 def test_xml_special_characters_round_trip():
     tricky = "Tom & Jerry <b>bold</b> \"quoted\" 'single' ]]> &amp; &#13; \u00e9\u4e2d\U0001f600"
     about = " leading and trailing spaces "

@@ -64,6 +64,8 @@ _EPOCH = datetime(1899, 12, 30)
 _EPOCH_UTC = _EPOCH.replace(tzinfo=UTC)
 _EPOCH_ORDINAL = _EPOCH.toordinal()
 
+CELL_MAX = 32_767  # characters Excel holds in a cell; a longer text makes it offer a repair
+
 # Styles (``cellXfs`` in styles.xml, by position)
 _DATE, _MOMENT, _BOLD = 1, 2, 3
 
@@ -113,6 +115,8 @@ def _text_cell(letter: str, style: str = "") -> Cell:
             return ""
         if value.__class__ is not str:  # an enum member, or a number in a text column
             value = _as_text(value)
+        if len(value) > CELL_MAX:  # cut, and marked as cut; the CSV and JSON keep it whole
+            value = value[: CELL_MAX - 1] + "…"
         if special(value) is not None:
             value = escaped(value)
         if not value:
