@@ -137,12 +137,17 @@ def test_submitting_needs_a_confirmed_address(app, client, make_user, make_token
 def test_the_forms_own_rules_apply(app, client, writer):
     response = client.post(
         "/api/v1/stakeholders",
-        json={**STAKEHOLDER, "name": "", "sector": "bakery", "website": "javascript:alert(1)"},
+        json={
+            **STAKEHOLDER,
+            "name": " \n ",
+            "org_identifier": "my number",
+            "website": "javascript:alert(1)",
+        },
         headers=bearer(writer),
     )
     errors = _pointers(response)
     assert errors["#/name"] == "Enter the name of the organization"
-    assert errors["#/sector"] == "Choose a sector from the list"
+    assert "org-id.guide" in errors["#/org_identifier"]
     assert "full address" in errors["#/website"]
     assert _count(app, Stakeholder) == 0
 
@@ -164,6 +169,7 @@ def test_a_similar_name_must_be_acknowledged(app, client, writer, make_stakehold
         ({**STAKEHOLDER, "name": 42}, "#/name"),  # a number for text
         ({**STAKEHOLDER, "submit": "yes"}, "#/submit"),  # text for true/false
         ({**STAKEHOLDER, "scale": "planetary"}, "#/scale"),
+        ({**STAKEHOLDER, "sector": "bakery"}, "#/sector"),
         ({**STAKEHOLDER, "constituencies": "women"}, "#/constituencies"),
         ({k: v for k, v in STAKEHOLDER.items() if k != "name"}, "#/name"),
     ],

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.json_schema import models_json_schema
 
+from registry import countries
 from registry.commitments.forms import MAX_DELIVERABLES, MAX_RESOURCES
 from registry.exports.columns import TABLES, Column, Table
 from registry.models import ResourceKind, Scale
+from registry.taxonomy import CONSTITUENCY_CODES, SECTOR_CODES
 
 MAX_ID = 2**31 - 1
 TYPES: dict[str, Any] = {
@@ -116,8 +118,6 @@ class FrameworkEntry(BaseModel):
 
 WRITE = ConfigDict(extra="forbid", strict=True)
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Text = Annotated[str, Field(max_length=20_000)]
-Line = Annotated[str, Field(max_length=1_000)]
 
 
 class FieldError(BaseModel):
@@ -133,23 +133,38 @@ class ValidationProblem(Problem):
     errors: list[FieldError] = Field(default_factory=list)
 
 
+def _one_of(codes: frozenset[str]) -> Any:
+    return Literal[tuple(sorted(codes))]
+
+
+Sector = _one_of(SECTOR_CODES)
+ConstituencyCode = _one_of(CONSTITUENCY_CODES)
+Country = _one_of(countries.codes())
+
+
+def _line(most: int) -> Any:
+    return Annotated[str, Field(max_length=most)]
+
+
 class StakeholderIn(BaseModel):
     """An organization to register, with the registration form's fields."""
 
     model_config = WRITE
 
-    name: Line = Field(description="Its full name, as the organization writes it.")
-    acronym: Line | None = None
-    org_identifier: Line | None = Field(
+    name: Annotated[str, Field(min_length=1, max_length=200)] = Field(
+        description="Its full name, as the organization writes it."
+    )
+    acronym: _line(30) | None = None
+    org_identifier: _line(80) | None = Field(
         default=None, description="Its identifier on org-id.guide, like XM-DAC-41120."
     )
-    sector: Line = Field(description="A sector code, as in the stakeholder list's filter.")
-    constituencies: list[Line] = Field(default_factory=list, max_length=50)
-    country: Line | None = Field(default=None, description="ISO 3166-1 alpha-2 code.")
-    city: Line | None = None
+    sector: Sector = Field(description="What kind of body the organization is.")
+    constituencies: list[ConstituencyCode] = Field(default_factory=list, max_length=50)
+    country: Country | None = Field(default=None, description="ISO 3166-1 alpha-2 code.")
+    city: _line(120) | None = None
     scale: Scale
-    website: Line | None = None
-    description: Text | None = None
+    website: _line(300) | None = Field(default=None, description="e.g. https://example.org")
+    description: _line(5000) | None = None
     not_listed: bool = Field(
         default=False,
         description="True when organizations with a similar name are not this one.",
@@ -163,11 +178,11 @@ class StakeholderIn(BaseModel):
 class DeliverableIn(BaseModel):
     model_config = WRITE
 
-    title: Line
-    indicator: Line | None = None
+    title: _line(300)
+    indicator: _line(300) | None = None
     baseline: float | None = None
     target: float | None = None
-    unit: Line | None = None
+    unit: _line(60) | None = None
     due_on: date | None = None
 
 
@@ -176,8 +191,8 @@ class ResourceIn(BaseModel):
 
     kind: ResourceKind
     amount: float | None = None
-    currency: Line | None = Field(default=None, description="ISO 4217 code, for money.")
-    description: Line | None = None
+    currency: _line(3) | None = Field(default=None, description="ISO 4217 code, for money.")
+    description: _line(300) | None = None
 
 
 class CommitmentIn(BaseModel):
@@ -186,8 +201,8 @@ class CommitmentIn(BaseModel):
     model_config = WRITE
 
     stakeholder_id: Id = Field(description="The organization making the commitment.")
-    title: Line
-    description: Text = ""
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    description: _line(10_000) = ""
     initiative_id: Id | None = None
     engagement_id: Id | None = None
     starts_on: date | None = None
@@ -221,8 +236,8 @@ class ReportIn(BaseModel):
     reported_on: date | None = Field(default=None, description="Today if not given.")
     covers_from: date | None = None
     covers_to: date | None = None
-    narrative: Text = ""
-    evidence_url: Line | None = None
+    narrative: _line(10_000) = ""
+    evidence_url: _line(500) | None = None
     updates: list[DeliverableUpdateIn] = Field(default_factory=list, max_length=MAX_DELIVERABLES)
 
 
@@ -387,7 +402,15 @@ def _write_paths(prefix: str) -> tuple[dict[str, Any], list[type[BaseModel]]]:
                 "security": secured,
                 "requestBody": _request_body(stakeholder_body),
                 "responses": {
-                    "201": _json(written["stakeholders"], _("Registered")),
+                    "201": {
+                        **_json(written["stakeholders"], _("Registered")),
+                        "links": {
+                            "getStakeholder": {
+                                "operationId": "getStakeholder",
+                                "parameters": {"entry_id": "$response.body#/data/id"},
+                            }
+                        },
+                    },
                     **_write_refusals(),
                 },
             }
@@ -400,7 +423,19 @@ def _write_paths(prefix: str) -> tuple[dict[str, Any], list[type[BaseModel]]]:
                 "security": secured,
                 "requestBody": _request_body(commitment_body),
                 "responses": {
-                    "201": _json(written["commitments"], _("Written")),
+                    "201": {
+                        **_json(written["commitments"], _("Written")),
+                        "links": {
+                            "getCommitment": {
+                                "operationId": "getCommitment",
+                                "parameters": {"entry_id": "$response.body#/data/id"},
+                            },
+                            "createReport": {
+                                "operationId": "createReport",
+                                "parameters": {"commitment_id": "$response.body#/data/id"},
+                            },
+                        },
+                    },
                     **_write_refusals(),
                 },
             }
@@ -500,6 +535,14 @@ def document(prefix: str = "/api/v1") -> dict[str, Any]:
             },
         }
     }
+    for operations in paths.values():
+        for operation in operations.values():
+            # Reading is open to all; a token, when sent, is checked (and counted).
+            operation["security"] = [{}, {"token": []}]
+            operation["responses"]["401"] = _problem(_("A token was sent that is no good"))
+            operation["responses"]["429"] = _problem(
+                _("Too many requests with this token: wait (Retry-After)")
+            )
     writes, written = _write_paths(prefix)
     models += written
     for path, operations in writes.items():
