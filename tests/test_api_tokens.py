@@ -280,3 +280,18 @@ def test_each_token_has_its_own_rate_limit(limited_app, make_user, make_token):
     # Another token, and reading without one, are counted apart.
     assert client.get("/api/v1/stakeholders", headers=bearer(second)).status_code == 200
     assert client.get("/api/v1/stakeholders").status_code == 200
+
+
+def test_a_token_and_its_audit_row_are_one_transaction(app, client, member, monkeypatch):
+    """The audit row failing leaves no token behind (and the form says so, not a 500)."""
+    from registry import audit
+    from registry.commit import Refused
+
+    def refuse(*args, **kwargs):
+        raise Refused("The trail could not be written.", 409)
+
+    monkeypatch.setattr(audit, "record", refuse)
+    response = _create(client)
+    assert response.status_code == 409
+    assert "The trail could not be written." in response.get_data(as_text=True)
+    assert _token_rows(app, member.id) == []

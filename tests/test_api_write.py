@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from registry.commit import Refused
 from registry.extensions import db
 from registry.models import (
-    AuditEvent,
     Commitment,
     ProgressReport,
     Review,
@@ -387,25 +387,21 @@ def test_reporting_on_a_draft_or_a_missing_commitment(client, approved, writer, 
     _problem(missing, 404)
 
 
-def test_audit_rows_are_written_in_the_writes_transaction(app, client, writer, monkeypatch):
-    """A failure at the commit leaves neither the entry nor its audit row."""
-    from registry import commit
+def test_audit_rows_are_written_in_the_writes_transaction(
+    app, client, writer, monkeypatch, audit_rows
+):
+    """A refusal after the entry and its audit row were written (here: at submitting) leaves
+    neither: one transaction, committed once or not at all."""
+    from registry.stakeholders import services
 
-    calls = []
+    def refuse(stakeholder, actor):
+        assert audit_rows("stakeholder.created") == []  # not committed on the way
+        raise Refused("Refused at the last step.", 409)
 
-    def failing_commit():
-        calls.append(1)
-        raise commit.Refused("the database went away", 409)
-
-    monkeypatch.setattr(db.session, "commit", failing_commit)
-    response = client.post("/api/v1/stakeholders", json=STAKEHOLDER, headers=bearer(writer))
-    monkeypatch.undo()
-    _problem(response, 409)
-    assert calls
+    monkeypatch.setattr(services, "submit", refuse)
+    response = client.post(
+        "/api/v1/stakeholders", json={**STAKEHOLDER, "submit": True}, headers=bearer(writer)
+    )
+    assert _problem(response, 409)["detail"] == "Refused at the last step."
     assert _count(app, Stakeholder) == 0
-    assert _count(app, AuditEvent) == 0 or all(e != "stakeholder.created" for e in _actions(app))
-
-
-def _actions(app) -> list[str]:
-    with app.app_context():
-        return list(db.session.scalars(select(AuditEvent.action)))
+    assert audit_rows("stakeholder.created") == []
