@@ -229,6 +229,12 @@ def test_a_session_cookie_cannot_write(client, member_user, login):
     _problem(response, 401)
 
 
+def test_a_session_cookie_does_not_show_drafts_on_the_api(client, draft, member_user, login):
+    login(member_user)
+    assert client.get(f"/stakeholders/{draft.id}").status_code == 200  # the page does
+    _problem(client.get(f"/api/v1/stakeholders/{draft.id}"), 404)
+
+
 def test_a_read_token_cannot_write(app, client, member_user, make_token):
     _id, secret = make_token(member_user, scope="read")
     _problem(client.post("/api/v1/stakeholders", json=STAKEHOLDER, headers=bearer(secret)), 403)

@@ -41,13 +41,14 @@ def challenge(detail: str, error: str | None = "invalid_token") -> Response:
 
 @bp.before_request
 def authenticate() -> Response | None:
+    # The token's owner, or nobody: never the browser's session (a cross-site form could
+    # ride on it, the API having no CSRF check).
+    login_manager._update_request_context_with_user(None)
     bearer = tokens.current()
     if bearer.error:
         return challenge(bearer.error)
-    # The token's owner, or nobody: never the browser's session (a cross-site form could
-    # ride on it, the API having no CSRF check).
-    login_manager._update_request_context_with_user(bearer.token.user if bearer.token else None)
     if bearer.token is not None:
+        login_manager._update_request_context_with_user(bearer.token.user)
         tokens.touch(bearer.token)
     if request.method in SAFE_METHODS:
         return None
