@@ -16,7 +16,7 @@ from registry.api import tokens
 from registry.extensions import db, limiter
 from registry.models import ApiToken, AuditEvent, Role, TokenScope, User
 from registry.models._base import utcnow
-from tests.conftest import bearer, test_config
+from tests.conftest import bearer, log_in, test_config
 from tests.test_rate_limit_redis import REDIS_URL
 
 SECRET = re.compile(r'id="new-token-secret"[^>]*value="(wsr_[A-Za-z0-9_-]{43})"')
@@ -295,3 +295,16 @@ def test_a_token_and_its_audit_row_are_one_transaction(app, client, member, monk
     assert response.status_code == 409
     assert "The trail could not be written." in response.get_data(as_text=True)
     assert _token_rows(app, member.id) == []
+
+
+def test_the_audit_log_names_token_events(app, make_user, make_token):
+    user = make_user()
+    token_id, _secret = make_token(user)
+    with app.app_context():
+        tokens.revoke(db.session.get(ApiToken, token_id), db.session.get(User, user.id))
+        db.session.commit()
+    admin = app.test_client()
+    log_in(admin, make_user(Role.ADMIN))
+    html = admin.get("/admin/audit/").get_data(as_text=True)
+    assert "API token made" in html
+    assert "API token revoked" in html
