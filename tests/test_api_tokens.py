@@ -237,11 +237,14 @@ def _row(app, token_id: int) -> ApiToken:
 
 
 @pytest.fixture
-def limited_app(app, request):
+def limited_app(app, request, monkeypatch):
     """An app with the limiter on, three requests a minute per token, in memory or Redis."""
     storage = request.param
     if storage != "memory://":
         storage = request.getfixturevalue("redis_url")
+    # The one module-level limiter keeps the first key prefix it is given: give it this test's,
+    # and take it back afterwards, so a later test's own prefix is the one it uses.
+    monkeypatch.setattr(limiter, "_key_prefix", "")
     limited = create_app(
         test_config(
             app.config["SQLALCHEMY_DATABASE_URI"],
