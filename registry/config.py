@@ -176,6 +176,10 @@ def load(instance_path: str | os.PathLike) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "ACCOUNT_LOGIN_RATE_LIMIT": os.environ.get("ACCOUNT_LOGIN_RATE_LIMIT", "10 per hour"),
         "TRUSTED_PROXIES": _trusted_proxies(),
+        # Requests per personal API token (registry.api.tokens), shared like every limit.
+        "API_TOKEN_RATE_LIMIT": os.environ.get("API_TOKEN_RATE_LIMIT", "600 per minute"),
+        # The largest JSON body the API's write endpoints read (bytes); larger is a 413.
+        "API_MAX_BODY": int(os.environ.get("API_MAX_BODY", 64 * 1024)),
         **_session_limits(),
         # Mails one address can be sent from the public forms (registration, new password).
         "MAIL_RATE_LIMIT": os.environ.get("MAIL_RATE_LIMIT", "5 per hour"),

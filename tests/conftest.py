@@ -36,6 +36,7 @@ from registry.models import (
     Sector,
     Stakeholder,
     Status,
+    TokenScope,
     User,
 )
 from registry.models._base import utcnow
@@ -588,3 +589,26 @@ def make_commitment(app, framework_items):
             return commitment.id
 
     return make
+
+
+# --- personal API tokens ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_token(app):
+    """``make_token(user, scope="write", expiry="90")``: a token made through the service
+    (committed); returns (token id, secret)."""
+    from registry.api import tokens
+
+    def make(user: User, scope: str = "write", expiry: str = "90", name: str = "Script"):
+        with app.app_context():
+            owner = db.session.get(User, user.id)
+            token, secret = tokens.create(owner, name, TokenScope(scope), expiry)
+            db.session.commit()
+            return token.id, secret
+
+    return make
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}

@@ -108,7 +108,8 @@ def test_an_entry_by_id_and_a_hidden_or_missing_one_is_a_404_problem(client, row
 
 def test_router_errors_under_the_api_are_problems_not_pages(client):
     assert_problem(client.get("/api/v1/nothing-here"), 404)
-    assert_problem(client.post("/api/v1/stakeholders"), 405)
+    assert_problem(client.delete("/api/v1/stakeholders"), 405)
+    assert_problem(client.post("/api/v1/initiatives"), 405)
     assert client.get("/nothing-here").mimetype == "text/html"  # the pages keep theirs
 
 

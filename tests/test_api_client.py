@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -79,3 +80,40 @@ def test_a_generated_client_lists_stakeholders_page_by_page(app, generated, make
     assert one.data.name == "Org 4"
     missing = entry.sync(client=api, entry_id=999_999)
     assert missing.status == 404
+
+
+def test_a_generated_client_writes_a_commitment_with_a_token_and_reads_it_back(
+    app, generated, approved, member_user, make_token, framework_items
+):
+    _id, secret = make_token(member_user)
+    create = importlib.import_module(f"{PACKAGE}.api.commitments.create_commitment")
+    entry = importlib.import_module(f"{PACKAGE}.api.commitments.get_commitment")
+    models = importlib.import_module(f"{PACKAGE}.models")
+    api = generated.AuthenticatedClient(
+        base_url="http://localhost",
+        token=secret,
+        httpx_args={"transport": httpx.WSGITransport(app=app)},
+    )
+    body = models.CommitmentIn(
+        stakeholder_id=approved.id,
+        title="Safe water for 40 settlements",
+        description="Water kiosks run by the residents' committees.",
+        ends_on=date(2028, 12, 31),
+        deliverables=[
+            models.DeliverableIn(title="Kiosks open", target=40.0, unit="kiosks"),
+        ],
+        alignment=[framework_items["11.3"]],
+    )
+    created = create.sync_detailed(client=api, body=body)
+    assert created.status_code == 201, created.content
+    assert created.parsed.data.status == "draft"
+    assert created.parsed.data.title == "Safe water for 40 settlements"
+    back = entry.sync(client=api, entry_id=created.parsed.data.id)
+    assert back.data.title == "Safe water for 40 settlements"
+    # Without the token, the draft is nobody else's to read, and no write is accepted.
+    anonymous = generated.Client(
+        base_url="http://localhost", httpx_args={"transport": httpx.WSGITransport(app=app)}
+    )
+    assert entry.sync(client=anonymous, entry_id=created.parsed.data.id).status == 404
+    refused = create.sync(client=anonymous, body=body)
+    assert refused.status == 401

@@ -33,7 +33,9 @@ def test_the_document_is_valid_openapi_3_1(spec):
 
 def test_every_api_route_is_in_the_document(app, spec):
     routes = {
-        rule.rule.replace("<int:entry_id>", "{entry_id}").replace("<path:code>", "{code}")
+        rule.rule.replace("<int:entry_id>", "{entry_id}")
+        .replace("<path:code>", "{code}")
+        .replace("<int:commitment_id>", "{commitment_id}")
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("api.")
     }
@@ -96,33 +98,69 @@ BOUNDED = settings(
 
 
 @pytest.fixture
-def api_schema(app, make_stakeholder, make_initiative, make_engagement, make_commitment):
+def api_schema(
+    app,
+    make_user,
+    make_membership,
+    make_token,
+    make_stakeholder,
+    make_initiative,
+    make_engagement,
+    make_commitment,
+):
     """The document as the app serves it, over a registry with a row in every list (so the
-    stateful links from a list to its entries have an id to follow)."""
+    stateful links from a list to its entries have an id to follow), and a write token of a
+    member of the organization there (so the writes are tried, not only refused)."""
     owner = make_stakeholder("Nakuru Youth Network", country="KE", city="Nakuru")
     make_initiative("Nakuru Water Programme")
     make_engagement("Nakuru roundtable", day=date(2020, 10, 31))
     make_commitment(owner, title="Safe water")
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    member = make_user()
+    make_membership(member, owner)
+    _id, secret = make_token(member)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    schema.token = {"Authorization": f"Bearer {secret}"}
+    return schema
 
 
 def test_schemathesis_finds_no_server_error_and_no_answer_off_the_document(api_schema):
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 10
+    assert len(operations) == 13
     for operation in operations:
 
         @BOUNDED
         @given(case=operation.as_strategy())
         def each(case):
-            case.call_and_validate(checks=CHECKS)
+            case.call_and_validate(headers=api_schema.token, checks=CHECKS)
 
         each()
 
 
+def test_schemathesis_writes_succeed_with_the_token(app, api_schema):
+    """Not only refusals: the writes it generates do create entries (and some are refused,
+    as the forms would refuse them)."""
+    operation = api_schema["/api/v1/stakeholders"]["POST"]
+    statuses = set()
+
+    @BOUNDED
+    @given(case=operation.as_strategy())
+    def each(case):
+        response = case.call_and_validate(headers=api_schema.token, checks=CHECKS)
+        statuses.add(response.status_code)
+
+    each()
+    assert statuses <= {201, 422}, statuses
+    assert statuses == {201, 422}, statuses
+
+
 def test_schemathesis_follows_the_links_from_lists_to_entries(api_schema):
-    """Stateful: a list's first row's id, followed to its entry (the document's links)."""
+    """Stateful: a list's first row's id, followed to its entry; a written entry to its
+    entry and to a report on it (the document's links)."""
 
     class Machine(api_schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": api_schema.token}
+
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
 

@@ -8,6 +8,7 @@ attacker would (lone surrogates percent-encoded as the invalid UTF-8 they are).
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
 from urllib.parse import quote
@@ -136,7 +137,7 @@ def _path(rule, ids: dict[str, int]) -> str:
 
 
 @pytest.fixture
-def fuzzing(app, make_user, make_stakeholder, make_membership, framework_items):
+def fuzzing(app, make_user, make_stakeholder, make_membership, framework_items, make_token):
     """Clients for an anonymous visitor, a member and an administrator; the routes; a way to
     read each form's field names (once per role and route)."""
     member = make_user(Role.COMMUNITY)
@@ -232,6 +233,7 @@ def fuzzing(app, make_user, make_stakeholder, make_membership, framework_items):
         "entry_id": public.id,  # the API's entries (every noun's first row is public here)
         **batch_ids,
         "fmt": "csv",
+        "token_id": make_token(member)[0],  # the member's API token: its revoke page
     }
     clients = {"anonymous": app.test_client()}
     for role, user in (("member", member), ("admin", admin)):
@@ -309,3 +311,54 @@ def test_no_request_answers_5xx(fuzzing):
         assert response.status_code < 500, (who, rule.rule, pairs, response.status_code)
 
     request_anything()
+
+
+# --- the API's write endpoints: hostile JSON with a write token --------------------------------
+
+API_WRITES = {
+    "/api/v1/stakeholders": ["name", "acronym", "org_identifier", "sector", "country", "city",
+                             "scale", "website", "description"],
+    "/api/v1/commitments": ["title", "description", "starts_on", "ends_on"],
+    "/api/v1/commitments/{commitment_id}/reports": ["reported_on", "covers_from", "covers_to",
+                                                    "narrative", "evidence_url"],
+}  # fmt: skip
+
+
+def _json_text(value: str) -> str:
+    """``value`` as a JSON string literal, lone surrogates escaped as JSON allows."""
+    return json.dumps(value)
+
+
+@pytest.fixture
+def api_writer(app, make_user, make_stakeholder, make_membership, make_token, make_commitment):
+    member = make_user(Role.COMMUNITY)
+    public = make_stakeholder("Public Group", country="KE")
+    make_membership(member, public)
+    commitment_id = make_commitment(public)
+    _id, secret = make_token(member)
+    return app.test_client(), {"Authorization": f"Bearer {secret}"}, public.id, commitment_id
+
+
+def test_api_writes_survive_hostile_json(api_writer):
+    """Each hostile value in every text field of each write body, as JSON; and as raw bytes
+    that are no JSON (or no UTF-8) at all."""
+    client, headers, stakeholder_id, commitment_id = api_writer
+    failures = []
+    for path, names in API_WRITES.items():
+        url = path.format(commitment_id=commitment_id)
+        for value in EACH:
+            fields = ", ".join(f'"{name}": {_json_text(value)}' for name in names)
+            extra = f', "stakeholder_id": {stakeholder_id}' if "stakeholder_id" not in names else ""
+            if path != "/api/v1/commitments":
+                extra = ""
+            for body in (
+                "{" + fields + extra + "}",
+                value.encode("utf-8", "surrogatepass"),
+                b'{"name": "' + value.encode("utf-8", "surrogatepass") + b'"}',
+            ):
+                response = client.post(
+                    url, data=body, content_type="application/json", headers=headers
+                )
+                if response.status_code >= 500:
+                    failures.append((url, value[:30], response.status_code))
+    assert not failures, failures

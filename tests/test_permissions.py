@@ -61,6 +61,10 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("auth.account", "GET"): LOGGED_IN,
     ("auth.change_password", "POST"): LOGGED_IN,
     ("auth.end_other_sessions", "POST"): LOGGED_IN,
+    # Personal API tokens: each account its own (another's token is a 404).
+    ("auth.create_token", "POST"): LOGGED_IN,
+    ("auth.revoke_token", "GET"): LOGGED_IN,
+    ("auth.revoke_token", "POST"): LOGGED_IN,
     ("stakeholders.index", "GET"): EVERYONE,
     ("stakeholders.detail", "GET"): EVERYONE,
     ("stakeholders.create", "GET"): LOGGED_IN,
@@ -203,6 +207,11 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("api.framework", "GET"): EVERYONE,
     ("api.openapi", "GET"): EVERYONE,
     ("api.docs", "GET"): EVERYONE,
+    # The API's writes take a write token, never a session: nobody here (tests/test_api_write.py
+    # proves what a token may do).
+    ("api.create_stakeholder", "POST"): set(),
+    ("api.create_commitment", "POST"): set(),
+    ("api.create_report", "POST"): set(),
     # Bulk import of stakeholders and of commitments (one endpoint each for both kinds, at
     # /stakeholders/import/ and /commitments/import/): staff upload, preview (their own
     # batches) and confirm; templates too.
@@ -345,10 +354,13 @@ def url_values(app, make_user, make_stakeholder, framework_items):
         "entry_id": stakeholder.id,
         "batch_id": 1,  # staff pass the permission, then meet a 404 (no batch is theirs)
         "kind": "stakeholders",  # the import addresses carry their kind as a default
+        "token_id": 1,  # another account's API token: a 404 once logged in
     }
 
 
 def is_refused(response, role: str) -> bool:
+    if response.status_code == 401 and response.mimetype == "application/problem+json":
+        return True  # the API: no token (a session opens none of its writes)
     if role == "anonymous":
         return response.status_code == 302 and "/login" in response.location
     return response.status_code == 403

@@ -11,4 +11,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from registry.api import views  # noqa: E402,F401 - routes register on bp
+from registry.api import access, views, write  # noqa: E402,F401 - hooks and routes on bp

@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.json_schema import models_json_schema
 
+from registry import countries
+from registry.commitments.forms import MAX_DELIVERABLES, MAX_RESOURCES
 from registry.exports.columns import TABLES, Column, Table
+from registry.models import ResourceKind, Scale
+from registry.taxonomy import CONSTITUENCY_CODES, SECTOR_CODES
 
 MAX_ID = 2**31 - 1
 TYPES: dict[str, Any] = {
@@ -108,6 +112,159 @@ class FrameworkEntry(BaseModel):
     meta: dict[str, Any]
 
 
+# --- what the write endpoints read (``registry.api.write``) --------------------------------------
+# Types and sizes only: every value then goes through the page's own form, whose rules and
+# messages are the ones a person filling it in meets.
+
+WRITE = ConfigDict(extra="forbid", strict=True)
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class FieldError(BaseModel):
+    pointer: str = Field(description="A JSON pointer to the field in the body (#/title).")
+    detail: str = Field(description="What is wrong with it, and how to put it right.")
+
+
+class ValidationProblem(Problem):
+    """The body was refused: one entry per field, saying what to change."""
+
+    model_config = ConfigDict(title="ValidationProblem")
+
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+def _one_of(codes: frozenset[str]) -> Any:
+    return Literal[tuple(sorted(codes))]
+
+
+Sector = _one_of(SECTOR_CODES)
+ConstituencyCode = _one_of(CONSTITUENCY_CODES)
+Country = _one_of(countries.codes())
+
+
+def _line(most: int) -> Any:
+    return Annotated[str, Field(max_length=most)]
+
+
+class StakeholderIn(BaseModel):
+    """An organization to register, with the registration form's fields."""
+
+    model_config = WRITE
+
+    name: Annotated[str, Field(min_length=1, max_length=200)] = Field(
+        description="Its full name, as the organization writes it."
+    )
+    acronym: _line(30) | None = None
+    org_identifier: _line(80) | None = Field(
+        default=None, description="Its identifier on org-id.guide, like XM-DAC-41120."
+    )
+    sector: Sector = Field(description="What kind of body the organization is.")
+    constituencies: list[ConstituencyCode] = Field(default_factory=list, max_length=50)
+    country: Country | None = Field(default=None, description="ISO 3166-1 alpha-2 code.")
+    city: _line(120) | None = None
+    scale: Scale
+    website: _line(300) | None = Field(default=None, description="e.g. https://example.org")
+    description: _line(5000) | None = None
+    not_listed: bool = Field(
+        default=False,
+        description="True when organizations with a similar name are not this one.",
+    )
+    submit: bool = Field(
+        default=False,
+        description="Submit it for review at once (otherwise it stays a draft).",
+    )
+
+
+class DeliverableIn(BaseModel):
+    model_config = WRITE
+
+    title: _line(300)
+    indicator: _line(300) | None = None
+    baseline: float | None = None
+    target: float | None = None
+    unit: _line(60) | None = None
+    due_on: date | None = None
+
+
+class ResourceIn(BaseModel):
+    model_config = WRITE
+
+    kind: ResourceKind
+    amount: float | None = None
+    currency: _line(3) | None = Field(default=None, description="ISO 4217 code, for money.")
+    description: _line(300) | None = None
+
+
+class CommitmentIn(BaseModel):
+    """A commitment of an organization the token's owner acts for, with its deliverables."""
+
+    model_config = WRITE
+
+    stakeholder_id: Id = Field(description="The organization making the commitment.")
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    description: _line(10_000) = ""
+    initiative_id: Id | None = None
+    engagement_id: Id | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    deliverables: list[DeliverableIn] = Field(default_factory=list, max_length=MAX_DELIVERABLES)
+    resources: list[ResourceIn] = Field(default_factory=list, max_length=MAX_RESOURCES)
+    alignment: list[Id] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Ids of framework items (SDG targets, resolution paragraphs).",
+    )
+    submit: bool = Field(
+        default=False,
+        description="Submit it for review at once (it must be SMART); otherwise a draft.",
+    )
+
+
+class DeliverableUpdateIn(BaseModel):
+    model_config = WRITE
+
+    deliverable_id: Id
+    achieved: float | None = None
+    done_on: date | None = None
+
+
+class ReportIn(BaseModel):
+    """A progress report on a published commitment, as its report form takes it."""
+
+    model_config = WRITE
+
+    reported_on: date | None = Field(default=None, description="Today if not given.")
+    covers_from: date | None = None
+    covers_to: date | None = None
+    narrative: _line(10_000) = ""
+    evidence_url: _line(500) | None = None
+    updates: list[DeliverableUpdateIn] = Field(default_factory=list, max_length=MAX_DELIVERABLES)
+
+
+class DeliverableUpdateOut(BaseModel):
+    deliverable_id: int
+    achieved: float | None
+    done_on: date | None
+
+
+class ReportOut(BaseModel):
+    id: int
+    commitment_id: int
+    reported_on: date
+    covers_from: date | None
+    covers_to: date | None
+    narrative: str
+    evidence_url: str | None
+    verification: str = Field(description="self_reported, evidence or verified.")
+    updates: list[DeliverableUpdateOut]
+
+
+class ReportCreated(BaseModel):
+    data: ReportOut
+    links: dict[str, str | None]
+    meta: dict[str, Any]
+
+
 def _field(column: Column) -> tuple[Any, Any]:
     kind = list[str] if column.many else TYPES[column.type] | None
     return kind, Field(description=str(column.description))
@@ -118,6 +275,25 @@ def row_model(table: Table) -> type[BaseModel]:
     name = SINGULAR[table.name]
     fields = {c.name: _field(c) for c in table.columns}
     return create_model(name, __doc__=str(table.description), **fields)
+
+
+def created_envelope(table: Table) -> type[BaseModel]:
+    """The answer to a write: the new entry as its list shows it, with its review status."""
+    name = SINGULAR[table.name]
+    row = create_model(
+        f"{name}Created",
+        __base__=row_model(table),
+        status=(
+            str,
+            Field(description="draft, or submitted (waiting in the review queue)."),
+        ),
+    )
+    return create_model(
+        f"{name}CreatedEntry",
+        data=(row, ...),
+        links=(dict[str, str | None], ...),
+        meta=(dict[str, Any], ...),
+    )
 
 
 def envelopes(table: Table) -> tuple[type[BaseModel], type[BaseModel]]:
@@ -192,6 +368,104 @@ def _paging() -> list[dict[str, Any]]:
     ]
 
 
+def _request_body(model: type[BaseModel]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": _ref(model)}}}
+
+
+def _write_refusals() -> dict[str, Any]:
+    return {
+        "401": _problem(_("No token, or one that is unknown, revoked or expired")),
+        "403": _problem(_("A read token, or not allowed for this organization")),
+        "409": _problem(_("The entry cannot be changed so now")),
+        "413": _problem(_("The body is larger than the API accepts")),
+        "415": _problem(_("The body is not JSON")),
+        "422": {
+            "description": _("The body is not valid: one error per field"),
+            "content": {"application/problem+json": {"schema": _ref(ValidationProblem)}},
+        },
+        "429": _problem(_("Too many requests with this token: wait (Retry-After)")),
+    }
+
+
+def _write_paths(prefix: str) -> tuple[dict[str, Any], list[type[BaseModel]]]:
+    """The write operations (each needs a token with the write scope), and the models of
+    their answers."""
+    secured = [{"token": []}]
+    written = {name: created_envelope(TABLES[name]) for name in ("stakeholders", "commitments")}
+    stakeholder_body, commitment_body = StakeholderIn, CommitmentIn
+    paths = {
+        f"{prefix}/stakeholders": {
+            "post": {
+                "operationId": "createStakeholder",
+                "summary": _("Register an organization (a draft, or submitted for review)"),
+                "tags": ["stakeholders"],
+                "security": secured,
+                "requestBody": _request_body(stakeholder_body),
+                "responses": {
+                    "201": {
+                        **_json(written["stakeholders"], _("Registered")),
+                        "links": {
+                            "getStakeholder": {
+                                "operationId": "getStakeholder",
+                                "parameters": {"entry_id": "$response.body#/data/id"},
+                            }
+                        },
+                    },
+                    **_write_refusals(),
+                },
+            }
+        },
+        f"{prefix}/commitments": {
+            "post": {
+                "operationId": "createCommitment",
+                "summary": _("Write a commitment (a draft, or submitted for review)"),
+                "tags": ["commitments"],
+                "security": secured,
+                "requestBody": _request_body(commitment_body),
+                "responses": {
+                    "201": {
+                        **_json(written["commitments"], _("Written")),
+                        "links": {
+                            "getCommitment": {
+                                "operationId": "getCommitment",
+                                "parameters": {"entry_id": "$response.body#/data/id"},
+                            },
+                            "createReport": {
+                                "operationId": "createReport",
+                                "parameters": {"commitment_id": "$response.body#/data/id"},
+                            },
+                        },
+                    },
+                    **_write_refusals(),
+                },
+            }
+        },
+        f"{prefix}/commitments/{{commitment_id}}/reports": {
+            "post": {
+                "operationId": "createReport",
+                "summary": _("Report progress on a published commitment"),
+                "tags": ["commitments"],
+                "security": secured,
+                "parameters": [
+                    {
+                        "name": "commitment_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+                    }
+                ],
+                "requestBody": _request_body(ReportIn),
+                "responses": {
+                    "201": _json(ReportCreated, _("Published")),
+                    "404": _problem(_("No commitment with this id that you may see")),
+                    **_write_refusals(),
+                },
+            }
+        },
+    }
+    return paths, [ValidationProblem, ReportCreated, *written.values()]
+
+
 def document(prefix: str = "/api/v1") -> dict[str, Any]:
     """The OpenAPI 3.1 document of the read endpoints."""
     models: list[type[BaseModel]] = [Problem, FrameworkList, FrameworkEntry]
@@ -261,8 +535,22 @@ def document(prefix: str = "/api/v1") -> dict[str, Any]:
             },
         }
     }
+    for operations in paths.values():
+        for operation in operations.values():
+            # Reading is open to all; a token, when sent, is checked (and counted).
+            operation["security"] = [{}, {"token": []}]
+            operation["responses"]["401"] = _problem(_("A token was sent that is no good"))
+            operation["responses"]["429"] = _problem(
+                _("Too many requests with this token: wait (Retry-After)")
+            )
+    writes, written = _write_paths(prefix)
+    models += written
+    for path, operations in writes.items():
+        paths.setdefault(path, {}).update(operations)
     _keys, schemas = models_json_schema(
-        [(m, "serialization") for m in models], ref_template="#/components/schemas/{model}"
+        [(m, "serialization") for m in models]
+        + [(m, "validation") for m in (StakeholderIn, CommitmentIn, ReportIn)],
+        ref_template="#/components/schemas/{model}",
     )
     return {
         "openapi": "3.1.0",
@@ -276,5 +564,17 @@ def document(prefix: str = "/api/v1") -> dict[str, Any]:
             "license": {"name": "CC BY 4.0", "identifier": "CC-BY-4.0"},
         },
         "paths": paths,
-        "components": {"schemas": schemas.get("$defs", {})},
+        "components": {
+            "schemas": schemas.get("$defs", {}),
+            "securitySchemes": {
+                "token": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": _(
+                        "A personal API token, made on your account page: needed to write, "
+                        "optional to read (public data; a token also shows your own drafts)."
+                    ),
+                }
+            },
+        },
     }

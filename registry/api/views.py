@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from flask import Response, current_app, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from registry import lists
 from registry.api import bp, schemas
@@ -24,7 +25,7 @@ from registry.exports.columns import SEPARATOR, TABLES, Column, Table, context
 from registry.extensions import db
 from registry.frameworks import queries as framework_queries
 from registry.htmx import render
-from registry.permissions import requires
+from registry.permissions import can, requires
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
@@ -46,7 +47,7 @@ def _labelled(table: Table, ctx) -> list[Any]:
     return [c.value(ctx).label(c.name) for c in table.columns]
 
 
-def _public_url(endpoint: str, **values: Any) -> str:
+def public_url(endpoint: str, **values: Any) -> str:
     """An address in the registry as the public knows it (PUBLIC_URL, never the Host)."""
     return current_app.config["PUBLIC_URL"] + url_for(endpoint, **values)
 
@@ -98,13 +99,13 @@ def collection(noun: str):
     args = filters.args()
     following = None
     if page.next:
-        following = _public_url(
+        following = public_url(
             "api.collection", noun=noun, **args, limit=str(limit), cursor=page.next
         )
     return _answer(
         [_record(table, row) for row in page.items],
         {
-            "self": _public_url("api.collection", noun=noun)
+            "self": public_url("api.collection", noun=noun)
             + (f"?{urlencode(request.args)}" if request.args else ""),
             "next": following,
         },
@@ -120,9 +121,42 @@ def entry(noun: str, entry_id: int):
     model = table.listing.model
     stmt = db.select(*_labelled(table, ctx)).where(*table.listing.public(), model.id == entry_id)
     row = db.session.execute(stmt).first()
+    if row is None and _visible_unpublished(noun, entry_id):
+        row = db.session.execute(_row_statement(table, ctx, entry_id)).first()
     if row is None:
         return _not_found()
     return _answer(_record(table, row), {}, {"licence": writers.LICENCE})
+
+
+# Who may see an entry before it is public: the same rule as its page (its members, staff).
+VIEW_UNPUBLISHED = {"stakeholders": "stakeholder.view", "commitments": "entry.view"}
+
+
+def _visible_unpublished(noun: str, entry_id: int) -> bool:
+    """A draft or an entry in review, to a token of someone who may see it (anonymous
+    readers see only what is public)."""
+    action = VIEW_UNPUBLISHED.get(noun)
+    if action is None or not current_user.is_authenticated:
+        return False
+    found = db.session.get(TABLES[noun].listing.model, entry_id)
+    if found is None or getattr(found, "merged_into_id", None) is not None:
+        return False
+    return can(current_user, action, found)
+
+
+def _row_statement(table: Table, ctx, entry_id: int):
+    model = table.listing.model
+    return db.select(*_labelled(table, ctx), model.status.label("status")).where(
+        model.id == entry_id
+    )
+
+
+def created_record(noun: str, entry_id: int) -> dict[str, Any]:
+    """An entry just written through the API, in its list's shape, with its review status
+    (a draft, or submitted: not yet in the public lists)."""
+    table = TABLES[noun]
+    row = db.session.execute(_row_statement(table, context(), entry_id)).one()
+    return {**_record(table, row), "status": str(row.status)}
 
 
 for _noun in NOUNS:
@@ -144,7 +178,7 @@ def _framework(framework: Any) -> dict[str, Any]:
         "title": framework.title,
         "year": framework.year,
         "description": framework.description,
-        "url": _public_url("frameworks.framework", code=framework.code),
+        "url": public_url("frameworks.framework", code=framework.code),
     }
 
 

@@ -64,6 +64,9 @@ ACTIONS: dict[str, Any] = {
     "implementation_status.hidden": _l("Implementation line hidden"),
     # Bulk import: one event for the file; each entry it wrote records its own "created".
     "import_batch.confirmed": _l("Import confirmed"),
+    # Personal API tokens: recorded on the token (its name, scope and prefix; never the secret).
+    "api_token.created": _l("API token made"),
+    "api_token.revoked": _l("API token revoked"),
 }
 
 # Actions any reviewed kind of entry records as "<kind>.<verb>" (the workflow's moves, edits,

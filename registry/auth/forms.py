@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from registry.passwords import too_weak
@@ -141,3 +141,45 @@ class ChangePasswordForm(ResetPasswordForm):
 
 class ConfirmForm(FlaskForm):
     """A button that makes a change: the CSRF token is all it carries."""
+
+
+class ApiTokenForm(FlaskForm):
+    """A new personal API token: what it is for, what it may do, how long it lasts."""
+
+    name = StringField(
+        _l("Name"),
+        description=_l("What it is for, so you can tell it apart: e.g. “City dashboard”."),
+        filters=[lambda v: _one_line(v).replace("\x00", "") if isinstance(v, str) else v],
+        validators=[
+            DataRequired(_l("Give the token a name")),
+            Length(max=80, message=_l("The name must be 80 characters or fewer")),
+        ],
+    )
+    scope = RadioField(
+        _l("What may it do?"),
+        validate_choice=False,
+        default="read",
+        validators=[DataRequired(_l("Choose what the token may do"))],
+    )
+    expires = RadioField(
+        _l("How long does it last?"),
+        validate_choice=False,
+        default="90",
+        validators=[DataRequired(_l("Choose how long the token lasts"))],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        from registry.api.tokens import EXPIRY_LABELS
+        from registry.models import TOKEN_SCOPE_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.scope.choices = [(s.value, label) for s, label in TOKEN_SCOPE_LABELS.items()]
+        self.expires.choices = list(EXPIRY_LABELS.items())
+
+    def validate_scope(self, field) -> None:
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose what the token may do"))
+
+    def validate_expires(self, field) -> None:
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose how long the token lasts"))

@@ -10,8 +10,10 @@ from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from registry import audit
+from registry.api import tokens
 from registry.auth import links, sessions
 from registry.auth.forms import (
+    ApiTokenForm,
     ChangePasswordForm,
     ConfirmForm,
     ForgotPasswordForm,
@@ -29,7 +31,7 @@ from registry.auth.services import (
     sign_up,
 )
 from registry.auth.services import verify_email as verify_email_address
-from registry.commit import Taken, committing
+from registry.commit import Refused, Taken, committing
 from registry.extensions import limiter
 from registry.htmx import render
 from registry.models import normalize_email
@@ -238,15 +240,22 @@ def account():
     return _account_page(ChangePasswordForm())
 
 
-def _account_page(password_form, status: int = 200):
+def _account_page(
+    password_form=None, status: int = 200, token_form=None, block: str | None = None, **extra
+):
     user = current_user._get_current_object()
     return render(
         "auth/account.html",
+        block=block,
         user=user,
-        password_form=password_form,
+        password_form=password_form or ChangePasswordForm(formdata=None),
         confirm_form=ConfirmForm(),
         logins=sessions.active(user),
+        token_form=token_form or ApiTokenForm(formdata=None),
+        api_tokens=tokens.of_user(user),
+        token_live=tokens.is_live,
         status=status,
+        **extra,
     )
 
 
@@ -288,3 +297,51 @@ def end_other_sessions():
         "success",
     )
     return redirect(url_for("auth.account"), 303)
+
+
+# --- personal API tokens -----------------------------------------------------------------------
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@requires("account.manage")
+def create_token():
+    """Make a personal API token; its secret is in this answer and never shown again."""
+    user = current_user._get_current_object()
+    form = ApiTokenForm()
+    if not form.validate_on_submit():
+        return _account_page(token_form=form, status=422, block="tokens")
+    try:
+        with committing():
+            token, secret = tokens.create(user, form.name.data, form.scope.data, form.expires.data)
+    except Refused as refusal:
+        form.name.errors.append(refusal.message)
+        return _account_page(token_form=form, status=refusal.status, block="tokens")
+    # The secret goes out in this one answer, never into the session or a flash message; it
+    # must not be kept by a cache or shown again by the browser's history either.
+    response = _account_page(block="tokens", new_token=token, new_secret=secret)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _own_token(token_id: int):
+    token = tokens.get_own(current_user._get_current_object(), token_id)
+    if token is None:
+        abort(404)
+    return token
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
+@requires("account.manage")
+def revoke_token(token_id: int):
+    """Revoke a token, in two steps: this page says what stops working, its button revokes."""
+    token = _own_token(token_id)
+    form = ConfirmForm()
+    if request.method == "GET" or token.revoked_at is not None:
+        return render("auth/token_revoke.html", token=token, form=form)
+    if not form.validate() or request.form.get("confirm") != "yes":
+        abort(400)
+    with committing():
+        tokens.revoke(token, current_user._get_current_object())
+    message = _("The token “%(name)s” is revoked: it no longer opens the API.", name=token.name)
+    flash(message, "success")
+    return redirect(url_for("auth.account", _anchor="tokens-title"), 303)

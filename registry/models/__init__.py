@@ -2,9 +2,12 @@
 
 from registry.models.accounts import (
     ROLE_LABELS,
+    TOKEN_SCOPE_LABELS,
     AccountSession,
+    ApiToken,
     Membership,
     Role,
+    TokenScope,
     User,
     normalize_email,
 )
@@ -81,8 +84,10 @@ __all__ = [
     "RESOURCE_KIND_LABELS",
     "ROLE_LABELS",
     "SCALE_LABELS",
+    "TOKEN_SCOPE_LABELS",
     "VERIFICATION_LABELS",
     "AccountSession",
+    "ApiToken",
     "AuditEvent",
     "ClaimStatus",
     "Commitment",
@@ -130,6 +135,7 @@ __all__ = [
     "Sector",
     "Stakeholder",
     "Status",
+    "TokenScope",
     "User",
     "Verification",
     "commitment_alignment",

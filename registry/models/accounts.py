@@ -124,3 +124,44 @@ class AccountSession(db.Model):
 
     def __repr__(self) -> str:
         return f"<AccountSession {self.id} user={self.user_id} remember={self.remember}>"
+
+
+class TokenScope(enum.StrEnum):
+    READ = "read"
+    WRITE = "write"  # implies read
+
+
+TOKEN_SCOPE_LABELS = {
+    TokenScope.READ: _l("Read: look up entries"),
+    TokenScope.WRITE: _l("Write: look up entries, and add stakeholders, commitments and reports"),
+}
+
+
+class ApiToken(db.Model):
+    """A personal API token: another system acting as this user on ``/api/v1/``. Only a hash
+    of the secret is kept (a leaked table opens nothing); ``prefix`` is its first characters,
+    not secret, so its owner can tell tokens apart. Revoked and expired tokens are kept (the
+    audit trail and the account page name them) and open nothing."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    scope: Mapped[TokenScope] = mapped_column(
+        Enum(
+            TokenScope,
+            native_enum=False,
+            length=10,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = created_at_column()
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} {self.prefix} user={self.user_id} {self.scope}>"
