@@ -205,11 +205,7 @@ def create_stakeholder():
                         403,
                     )
                 stakeholder_services.submit(stakeholder, user)
-    except stakeholder_services.IdentifierTaken:
-        return _invalid(
-            [("#/org_identifier", _("Another organization already has this identifier"))]
-        )
-    except Taken:
+    except (stakeholder_services.IdentifierTaken, Taken):  # checked first, or lost a race
         return _invalid(
             [("#/org_identifier", _("Another organization already has this identifier"))]
         )
