@@ -79,6 +79,8 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    any_,
+    bindparam,
     case,
     cast,
     column,
@@ -93,7 +95,7 @@ from sqlalchemy import (
     union_all,
     values,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import aliased
 
 from registry import countries
@@ -117,7 +119,7 @@ from registry.text import clean
 
 MAX_QUERY = 200  # characters searched; a longer query is cut, and the page says so
 MAX_WORDS = 10  # words of a query used on SQLite (all must match) and for corrections
-MATCH_CAP = 500  # matching rows read per kind and read (title, anywhere), at most: 5,000 rows at most
+MATCH_CAP = 500  # rows read per kind and read (title, anywhere), at most: 5,000 in all
 RESULT_CAP = 200  # of the merged ranked list, the results offered in pages
 PER_PAGE = 20
 MAX_PAGE = RESULT_CAP // PER_PAGE
@@ -521,6 +523,15 @@ def _candidates(rows, words: list[str], postgres: bool) -> tuple[list[Candidate]
     return list(found.values()), any(n > MATCH_CAP for n in read.values())
 
 
+def _among(column_: ColumnElement, ids: list[int]) -> ColumnElement[bool]:
+    """``column_ IN ids``; on PostgreSQL one array parameter (``= ANY``) rather than up to
+    a thousand bound values, each compiled, sent and parsed: at 1M rows that was three
+    quarters of the facet statement's time."""
+    if _postgres():
+        return column_ == any_(bindparam(None, ids, type_=ARRAY(Integer)))
+    return column_.in_(ids)
+
+
 def _link_facets(found: list[Candidate]) -> None:
     """An initiative's countries and a commitment's SDG goals, for the candidates that have
     them: one statement over at most MATCH_CAP ids of each."""
@@ -534,7 +545,7 @@ def _link_facets(found: list[Candidate]) -> None:
                 InitiativeCountry.initiative_id.label("id"),
                 literal("country", String).label("facet"),
                 cast(InitiativeCountry.code, String).label("value"),
-            ).where(InitiativeCountry.initiative_id.in_(initiatives))
+            ).where(_among(InitiativeCountry.initiative_id, initiatives))
         )
     if commitments:
         item = aliased(FrameworkItem, name="aligned_item")
@@ -552,7 +563,7 @@ def _link_facets(found: list[Candidate]) -> None:
             .join(framework, framework.id == item.framework_id)
             .outerjoin(parent, parent.id == item.parent_id)
             .outerjoin(grand, grand.id == parent.parent_id)
-            .where(commitment_alignment.c.commitment_id.in_(commitments), framework.code == SDG)
+            .where(_among(commitment_alignment.c.commitment_id, commitments), framework.code == SDG)
             .distinct()
         )
     by_key = {(c.kind, c.id): c for c in found}
