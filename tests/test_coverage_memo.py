@@ -274,3 +274,20 @@ def test_without_redis_the_worker_memory_keeps_them(app, registry, make_worker, 
         assert len(computed) == 2
     finally:
         memo.forget()
+
+
+def test_a_signed_value_this_code_cannot_read_is_computed_again(
+    app,
+    registry,  # noqa: F811
+    store,
+    make_worker,
+    computed,
+):
+    worker = make_worker()
+    assert FIVE in page(worker)
+    (key,) = [k for k in store.keys("coverage:*") if b"scope" in k]
+    store.set(key, memo._sign(worker, b"not a pickle") + b"not a pickle")
+    assert FIVE in page(worker)
+    assert len(computed) == 2
+    assert FIVE in page(worker)
+    assert len(computed) == 2  # and replaced by a readable one

@@ -18,7 +18,8 @@ before the connection is closed), by one worker at a time (a short Redis lock); 
 its figures are being brought up to date (``as_of``). No value, or an older one, is computed
 while the reader waits, as without Redis. Redis failing only means computing here. The values
 are pickled and signed with the secret key, so what Redis hands back is only what this app
-put there. Without Redis, each worker keeps its own in memory.
+put there, and kept under a hash of the code defining their types, so a deploy that changes
+them does not read the old shapes. Without Redis, each worker keeps its own in memory.
 
 Tests run without it (``TESTING``, unless ``COVERAGE_MEMO`` is set): they empty the tables
 between tests, which a version number cannot see.
@@ -32,6 +33,8 @@ import pickle
 import time
 from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 from threading import Lock
 from typing import Any, TypeVar
 
@@ -64,10 +67,23 @@ def _client(app: Flask) -> redis.Redis | None:
     return client
 
 
+@cache
+def _code() -> str:
+    """A hash of the modules whose classes the stored values are made of."""
+    from registry.commitments import progress
+    from registry.coverage import compute, history
+    from registry.frameworks import queries
+
+    found = hashlib.sha256()
+    for module in (compute, history, queries, progress):
+        found.update(Path(module.__file__ or "").read_bytes())
+    return found.hexdigest()[:12]
+
+
 def _redis_key(app: Flask, key: Hashable) -> str:
     database = str(app.config.get("SQLALCHEMY_DATABASE_URI"))
     where = hashlib.sha256(database.encode()).hexdigest()[:16]
-    return f"coverage:{where}:{key!r}"
+    return f"coverage:{where}:{_code()}:{key!r}"
 
 
 def _sign(app: Flask, payload: bytes) -> bytes:
@@ -103,9 +119,12 @@ def remembered(key: Hashable, version: Hashable, compute: Callable[[], T]) -> T:
     try:
         stored = client.get(_redis_key(app, key))
         found = _unpack(app, stored) if stored else None
-    except (redis.RedisError, pickle.UnpicklingError, ValueError, EOFError) as exc:
+    except redis.RedisError as exc:
         app.logger.warning("coverage memo unavailable: %s", exc)
         return compute()
+    except Exception:  # a signed value this code cannot read: computed again and replaced
+        app.logger.exception("coverage memo: the value kept for %r is unreadable", key)
+        found = None
     if found is not None:
         found_version, computed, value = found
         if found_version == version:
