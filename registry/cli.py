@@ -1,12 +1,13 @@
 """Flask commands: create-admin, seed-demo, frameworks import-sdg and import-nua, taxonomy sync,
 generate stakeholders and registry, counts check and recount, sessions purge, imports purge,
-remind-overdue, export."""
+coverage refresh, remind-overdue, export."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+import redis
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +20,24 @@ generate_cli = AppGroup("generate", help="Synthetic data for benchmarks (never i
 counts_cli = AppGroup("counts", help="The maintained public counts (registry.counts).")
 sessions_cli = AppGroup("sessions", help="Logins (registry.auth.sessions).")
 imports_cli = AppGroup("imports", help="Uploaded import files (registry.imports).")
+coverage_cli = AppGroup("coverage", help="The coverage page's whole-registry figures.")
+
+
+@coverage_cli.command("refresh")
+@with_appcontext
+def coverage_refresh() -> None:
+    """Compute the whole-registry coverage, commitments per goal and lights over time now, and
+    keep them in Redis for every worker (after a deploy, or from cron)."""
+    from registry.coverage import memo, views
+
+    try:
+        took = views.refresh_whole_registry()
+    except redis.RedisError as exc:
+        raise click.ClickException(f"Redis is unavailable: {exc}") from exc
+    for name, seconds in took:
+        click.echo(f"{name}: {seconds:.2f} s")
+    if not memo.shared():
+        click.echo("No PAGE_CACHE_URL or REDIS_URL: computed, but each worker keeps its own.")
 
 
 @counts_cli.command("check")
@@ -236,6 +255,7 @@ def register_cli(app: Flask) -> None:
         counts_cli,
         sessions_cli,
         imports_cli,
+        coverage_cli,
         remind_overdue_command,
         export_command,
     )

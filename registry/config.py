@@ -171,6 +171,9 @@ def load(instance_path: str | os.PathLike) -> dict:
         "RATELIMIT_STORAGE_URI": _rate_limit_storage(production),
         # Rendered public pages for anonymous readers, shared by every worker (none if unset).
         "PAGE_CACHE_URL": os.environ.get("PAGE_CACHE_URL") or os.environ.get("REDIS_URL", ""),
+        # Seconds the coverage page may show figures computed before the latest change while
+        # they are computed again behind it (registry.coverage.memo; with Redis only).
+        "COVERAGE_MAX_STALE": int(os.environ.get("COVERAGE_MAX_STALE", 900)),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         # Per client address (the real one: TRUSTED_PROXIES), and failed logins per account.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),

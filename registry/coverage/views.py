@@ -10,9 +10,12 @@ runs the same number of statements at ten initiatives or at 100,000.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Hashable
+from functools import partial
 from typing import Any
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, current_app, g, request, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
@@ -86,18 +89,23 @@ def _commitments(tally: frameworks.Tally | None) -> int:
     return tally.commitment if tally else 0
 
 
+def sdg_figures(language: str) -> dict[str, Any]:
+    """The goals and their commitment counts: three statements."""
+    sdg = frameworks.get_framework(frameworks.SDG)
+    return {
+        "sdg_goals": frameworks.sdg_goals(language) if sdg else [],
+        "sdg_counts": frameworks.aligned_counts(sdg.id) if sdg else {},
+    }
+
+
+def scope_figures(country: str | None, goal: str | None) -> compute.Coverage:
+    return compute.of_goal(goal, country) if goal else compute.of_registry(country)
+
+
 def _sdg_context(version: int) -> dict[str, Any]:
-    """The goals and their commitment counts: three statements, once per content version."""
+    """The goals and their commitment counts, once per content version."""
     language = _language()
-
-    def read() -> dict[str, Any]:
-        sdg = frameworks.get_framework(frameworks.SDG)
-        return {
-            "sdg_goals": frameworks.sdg_goals(language) if sdg else [],
-            "sdg_counts": frameworks.aligned_counts(sdg.id) if sdg else {},
-        }
-
-    return memo.remembered(("sdg", language), version, read)
+    return memo.remembered(("sdg", language), version, lambda: sdg_figures(language))
 
 
 def _lights_chart() -> dict[str, Any]:
@@ -109,6 +117,28 @@ def _lights_chart() -> dict[str, Any]:
         "light_chart": charts.stacked_lights(labelled),
         "light_order": history.LIGHTS,
     }
+
+
+def refresh_whole_registry() -> list[tuple[str, float]]:
+    """``flask coverage refresh``: the whole-registry results computed now and kept for every
+    worker; each one's name and the seconds it took."""
+    version = counts.content_version()
+    today = progress.today()
+    jobs: list[tuple[str, Hashable, Hashable, Callable[[], object]]] = [
+        ("coverage", ("scope", None, None), version, lambda: scope_figures(None, None)),
+    ]
+    languages = {frameworks.stored_language(code) for code in current_app.config["LANGUAGES"]}
+    for language in sorted(languages):
+        jobs.append(
+            (f"sdg ({language})", ("sdg", language), version, partial(sdg_figures, language))
+        )
+    jobs.append(("lights", "lights", today, lambda: history.lights_over_time(today)))
+    took = []
+    for name, key, at, read in jobs:
+        started = time.perf_counter()
+        memo.refresh(key, at, read)
+        took.append((name, time.perf_counter() - started))
+    return took
 
 
 def _page(country: str | None, goal: str | None, *, endpoint: str, **values: Any):
@@ -124,11 +154,12 @@ def _page(country: str | None, goal: str | None, *, endpoint: str, **values: Any
         status = 400
         notice = _("That page link is damaged or out of date, so the table starts again here.")
     version = counts.content_version()
-    scope = memo.remembered(
-        ("scope", country, goal),
-        version,
-        lambda: compute.of_goal(goal, country) if goal else compute.of_registry(country),
-    )
+    scope = memo.remembered(("scope", country, goal), version, lambda: scope_figures(country, goal))
+    sdg, lights = _sdg_context(version), _lights_chart()
+    as_of = memo.as_of()
+    if as_of is not None:
+        # Figures older than the latest change: not kept as this version's page.
+        g.pop("page_key", None)
     names = [_(name) for _code, name in table.columns]
     return render(
         "coverage/index.html",
@@ -155,8 +186,9 @@ def _page(country: str | None, goal: str | None, *, endpoint: str, **values: Any
         page_url=lambda **changes: url_for(
             endpoint, **values, **query_args(query, values, changes)
         ),
-        **_sdg_context(version),
-        **_lights_chart(),
+        as_of=as_of,
+        **sdg,
+        **lights,
         **listing.labels_context(),
     )
 
